@@ -1,0 +1,1 @@
+"""Bundled sample graphs, authored by us, with cards."""

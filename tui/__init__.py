@@ -1,0 +1,1 @@
+"""User interfaces: the command line (`graph-agent ...`) and, later, the Textual chat app."""
