@@ -1,0 +1,223 @@
+"""The ``graph-agent`` command line: a stable contract that later issues extend (ask, chat, eval, finetune).
+
+Commands now: ``graph info``, ``graph samples``, ``tools list``, ``tools call``, ``cache stats|clear`` and
+``bench tools``. Errors are printed as one clear line on stderr with exit status 2; a tool that returns an error
+result prints it as JSON and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from graphs.errors import GraphError
+from graphs.sources import GraphSource, open_backend
+
+
+def _add_graph_source(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("graph source (default: the bundled sample 'nordic_roads')")
+    choice = group.add_mutually_exclusive_group()
+    choice.add_argument("--graph", metavar="PATH", help="a graph file: .graphml .gml .json .csv .tsv .txt")
+    choice.add_argument("--sample", metavar="NAME", help="a bundled sample graph (see `graph samples`)")
+    choice.add_argument(
+        "--neo4j",
+        metavar="URI",
+        nargs="?",
+        const="",
+        help="a Neo4j database over Bolt (read only); URI defaults to $NEO4J_URI",
+    )
+    group.add_argument("--format", dest="fmt", help="file format when the extension does not say")
+    group.add_argument("--directed", action="store_true", default=None, help="read an edge list as directed")
+    group.add_argument("--user", help="Neo4j user (default $NEO4J_USERNAME)")
+    group.add_argument("--password", help="Neo4j password (default $NEO4J_PASSWORD)")
+    group.add_argument("--database", help="Neo4j database (default $NEO4J_DATABASE or the server default)")
+    group.add_argument("--name-property", help="Neo4j property that names a node (default: discovered)")
+    group.add_argument(
+        "--undirected-rels", action="store_true", help="treat Neo4j relationships as undirected links"
+    )
+
+
+def _source(args: argparse.Namespace) -> GraphSource:
+    return GraphSource(
+        path=args.graph,
+        sample=args.sample,
+        neo4j=args.neo4j is not None,
+        neo4j_uri=args.neo4j or None,
+        fmt=args.fmt,
+        directed=args.directed,
+        neo4j_user=args.user,
+        neo4j_password=args.password,
+        neo4j_database=args.database,
+        name_property=args.name_property,
+        neo4j_undirected=args.undirected_rels,
+    )
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _graph_info(args: argparse.Namespace) -> int:
+    backend = open_backend(_source(args))
+    try:
+        info = backend.summary()
+        info["fingerprint"] = backend.fingerprint()
+    finally:
+        backend.close()
+    if args.json:
+        _print_json(info)
+        return 0
+    kind = "directed" if info["directed"] else "undirected"
+    print(f"{info['name']} ({info['backend']}, {kind}{', weighted' if info.get('weighted') else ''})")
+    print(f"  nodes: {info['nodes']}   edges: {info['edges']}")
+    for key, title in (("labels", "labels"), ("relationship_types", "relationship types")):
+        if info.get(key):
+            print(f"  {title}: " + ", ".join(f"{k} ({v})" for k, v in info[key].items()))
+    for key, title in (("node_properties", "node properties"), ("edge_properties", "edge properties")):
+        if info.get(key):
+            print(f"  {title}: " + ", ".join(map(str, info[key])))
+    if info.get("name_property"):
+        print(f"  name property: {info['name_property']}")
+    print(f"  fingerprint: {info['fingerprint'][:16]}")
+    return 0
+
+
+def _graph_samples(args: argparse.Namespace) -> int:
+    from graphs.samples import SAMPLES
+
+    if args.json:
+        _print_json([{"name": name, "description": text} for name, text in SAMPLES.items()])
+    else:
+        for name, text in SAMPLES.items():
+            print(f"{name:18} {text}")
+    return 0
+
+
+def _tools_list(args: argparse.Namespace) -> int:
+    from tools.registry import tool_specs
+
+    specs = tool_specs()
+    if args.json:
+        _print_json(specs)
+    else:
+        for spec in specs:
+            params = spec["parameters"].get("properties", {})
+            required = set(spec["parameters"].get("required", []))
+            sig = ", ".join(p if p in required else f"{p}?" for p in params)
+            print(f"{spec['name']}({sig})\n    {spec['description']}")
+    return 0
+
+
+def _tools_call(args: argparse.Namespace) -> int:
+    from tools.cache import GraphCache
+    from tools.registry import call_tool
+
+    try:
+        call_args = json.loads(args.args)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"error: --args is not valid JSON: {exc}") from None
+    if not isinstance(call_args, dict):
+        raise SystemExit("error: --args must be a JSON object, e.g. '{\"source\": \"Oslo\"}'")
+    backend = open_backend(_source(args))
+    try:
+        cache = None if args.no_cache else GraphCache()
+        result = call_tool(backend, args.name, call_args, cache=cache)
+    finally:
+        backend.close()
+    _print_json(result)
+    return 1 if isinstance(result, dict) and "error" in result else 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from tools.cache import GraphCache
+
+    cache = GraphCache()
+    if args.action == "clear":
+        removed = cache.clear()
+        print(f"cleared {removed} cache entries from {cache.stats()['directory']}")
+        return 0
+    stats = cache.stats()
+    if args.json:
+        _print_json(stats)
+    else:
+        for layer in ("tool", "answer"):
+            s = stats[layer]
+            print(f"{layer:7} hits {s['hits']:>8}  misses {s['misses']:>8}  hit ratio {s['hit_ratio']:.1%}")
+        print(f"entries {stats['entries']}  size {stats['size_bytes'] / 1e6:.2f} MB  dir {stats['directory']}")
+    return 0
+
+
+def _bench_tools(args: argparse.Namespace) -> int:
+    from benchmarks.tools_bench import run_tools_benchmark
+
+    run_tools_benchmark(
+        sizes=[int(s) for s in args.sizes.split(",")],
+        bolt_sizes=[int(s) for s in args.bolt_sizes.split(",")] if args.bolt_sizes else [],
+        repeats=args.repeats,
+        out=args.out,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``graph-agent`` (exposed for tests and ``--help`` docs)."""
+    parser = argparse.ArgumentParser(
+        prog="graph-agent", description="An agentic graph assistant: exact graph tools driven by a small LLM."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    graph = commands.add_parser("graph", help="inspect graphs").add_subparsers(dest="action", required=True)
+    info = graph.add_parser("info", help="size, schema and fingerprint of a graph")
+    _add_graph_source(info)
+    info.add_argument("--json", action="store_true", help="print JSON")
+    info.set_defaults(func=_graph_info)
+    samples = graph.add_parser("samples", help="list the bundled sample graphs")
+    samples.add_argument("--json", action="store_true", help="print JSON")
+    samples.set_defaults(func=_graph_samples)
+
+    tools = commands.add_parser("tools", help="the graph tool suite").add_subparsers(dest="action", required=True)
+    listing = tools.add_parser("list", help="list the tools and their arguments")
+    listing.add_argument("--json", action="store_true", help="print [{name, description, parameters}]")
+    listing.set_defaults(func=_tools_list)
+    call = tools.add_parser("call", help="call one tool and print its JSON result")
+    call.add_argument("name", help="tool name (see `tools list`)")
+    _add_graph_source(call)
+    call.add_argument("--args", default="{}", help="tool arguments as a JSON object")
+    call.add_argument("--no-cache", action="store_true", help="bypass the tool-result cache")
+    call.set_defaults(func=_tools_call)
+
+    cache = commands.add_parser("cache", help="the query cache")
+    cache.add_argument("action", choices=["stats", "clear"])
+    cache.add_argument("--json", action="store_true", help="print JSON (stats)")
+    cache.set_defaults(func=_cache)
+
+    bench = commands.add_parser("bench", help="benchmarks").add_subparsers(dest="action", required=True)
+    bench_tools = bench.add_parser("tools", help="tool and loader timings on generated graphs")
+    bench_tools.add_argument("--sizes", default="1000,10000,100000,1000000", help="edge counts, comma list")
+    bench_tools.add_argument(
+        "--bolt-sizes", default="1000,10000,100000", help="edge counts on the Bolt test server ('' to skip)"
+    )
+    bench_tools.add_argument("--repeats", type=int, default=5, help="timed repeats per figure (median)")
+    bench_tools.add_argument("--out", default=None, help="also write the figures as JSON here")
+    bench_tools.set_defaults(func=_bench_tools)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``graph-agent`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GraphError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
