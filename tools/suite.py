@@ -1,0 +1,287 @@
+"""The graph tools: exact graph operations a language model can call, as pure functions over a backend.
+
+Each tool is ``name(backend, **args) -> dict``: it validates ``args`` against its pydantic model (see
+``tools.arguments``), calls exactly one backend method, and shapes the answer as a small JSON dict -- counts
+plus the first ``limit`` items. A tool never raises; failures come back as ``{"error": code, "message": ...}``
+(see ``tools.results``). Tool names, argument names and result shapes are a contract the model is trained on:
+keep them stable. The first line of each docstring is the description the model sees.
+
+The examples assume ``import networkx as nx`` and ``from graphs.networkx_backend import NetworkxBackend``.
+"""
+
+from __future__ import annotations
+
+from graphs.backend import GraphBackend
+from tools.arguments import (
+    CentralityArgs,
+    ConnectedComponentsArgs,
+    CountEdgesArgs,
+    CountNodesArgs,
+    DegreeArgs,
+    DiameterArgs,
+    FindNodesArgs,
+    FlowArgs,
+    GraphSummaryArgs,
+    HasPathArgs,
+    IsBipartiteArgs,
+    KHopArgs,
+    MaxMatchingArgs,
+    NeighborsArgs,
+    NoArgs,
+    NodeInfoArgs,
+    RunCypherArgs,
+    ShortestPathArgs,
+    SimilarityArgs,
+    SubgraphMatchArgs,
+    TopologicalOrderArgs,
+    TrianglesArgs,
+)
+from tools.results import Result, graph_tool
+
+
+@graph_tool(GraphSummaryArgs)
+def graph_summary(backend: GraphBackend, args: GraphSummaryArgs) -> Result:
+    """Graph size and schema: node/edge counts, labels, relationship types, properties, sample names.
+
+    >>> graph_summary(NetworkxBackend(nx.path_graph(3)))["nodes"]
+    3
+    """
+    return backend.summary(samples=args.samples)
+
+
+@graph_tool(FindNodesArgs)
+def find_nodes(backend: GraphBackend, args: FindNodesArgs) -> Result:
+    """Find nodes by name (fuzzy), label, or property value.
+
+    >>> G = nx.Graph([("Alice", "Bob"), ("Bob", "Carol")])
+    >>> find_nodes(NetworkxBackend(G), query="bob")["items"][0]["id"]
+    'Bob'
+    """
+    return dict(backend.find_nodes(args.query, args.label, args.prop, args.value, limit=args.limit))
+
+
+@graph_tool(NodeInfoArgs)
+def node_info(backend: GraphBackend, args: NodeInfoArgs) -> Result:
+    """A node's labels, properties and degree.
+
+    >>> node_info(NetworkxBackend(nx.path_graph(3)), node=1)["degree"]
+    2
+    """
+    return backend.node_info(args.node)
+
+
+@graph_tool(NeighborsArgs)
+def neighbors(backend: GraphBackend, args: NeighborsArgs) -> Result:
+    """Nodes adjacent to a node, optionally by direction and relationship type.
+
+    >>> [n["id"] for n in neighbors(NetworkxBackend(nx.path_graph(3)), node=1)["items"]]
+    [0, 2]
+    """
+    return dict(backend.neighbors(args.node, args.direction, args.rel_type, limit=args.limit))
+
+
+@graph_tool(DegreeArgs)
+def degree(backend: GraphBackend, args: DegreeArgs) -> Result:
+    """Number of edges at a node, optionally by direction and relationship type.
+
+    >>> degree(NetworkxBackend(nx.DiGraph([(0, 1), (2, 1)])), node=1, direction="in")
+    {'degree': 2}
+    """
+    return {"degree": backend.degree(args.node, args.direction, args.rel_type)}
+
+
+@graph_tool(CountNodesArgs)
+def count_nodes(backend: GraphBackend, args: CountNodesArgs) -> Result:
+    """Number of nodes, optionally only those with a label.
+
+    >>> count_nodes(NetworkxBackend(nx.path_graph(5)))
+    {'count': 5}
+    """
+    return {"count": backend.count_nodes(args.label)}
+
+
+@graph_tool(CountEdgesArgs)
+def count_edges(backend: GraphBackend, args: CountEdgesArgs) -> Result:
+    """Number of edges, optionally only those of a relationship type.
+
+    >>> count_edges(NetworkxBackend(nx.path_graph(5)))
+    {'count': 4}
+    """
+    return {"count": backend.count_edges(args.rel_type)}
+
+
+@graph_tool(HasPathArgs)
+def has_path(backend: GraphBackend, args: HasPathArgs) -> Result:
+    """Whether the target can be reached from the source.
+
+    >>> has_path(NetworkxBackend(nx.DiGraph([(0, 1)])), source=1, target=0)
+    {'has_path': False}
+    """
+    return {"has_path": backend.has_path(args.source, args.target)}
+
+
+@graph_tool(ShortestPathArgs)
+def shortest_path(backend: GraphBackend, args: ShortestPathArgs) -> Result:
+    """Shortest path between two nodes (fewest hops, or least total weight).
+
+    >>> shortest_path(NetworkxBackend(nx.path_graph(4)), source=0, target=3)
+    {'path': [0, 1, 2, 3], 'hops': 3, 'total_weight': None}
+    """
+    return backend.shortest_path(args.source, args.target, args.weight)
+
+
+@graph_tool(KHopArgs)
+def k_hop(backend: GraphBackend, args: KHopArgs) -> Result:
+    """Nodes within k hops of a node, with their distance.
+
+    >>> k_hop(NetworkxBackend(nx.path_graph(4)), node=0, k=2)["items"]
+    [{'id': 1, 'distance': 1}, {'id': 2, 'distance': 2}]
+    """
+    return dict(backend.k_hop(args.node, args.k, args.direction, limit=args.limit))
+
+
+@graph_tool(ConnectedComponentsArgs)
+def connected_components(backend: GraphBackend, args: ConnectedComponentsArgs) -> Result:
+    """Number and sizes of connected components, or the component of one node.
+
+    >>> connected_components(NetworkxBackend(nx.Graph([(0, 1), (2, 3), (3, 4)])))["sizes"]
+    [3, 2]
+    """
+    if args.node is not None:
+        kind = args.kind if backend.directed else "connected"
+        return {"kind": kind, "component": backend.component_of(args.node, args.kind, limit=args.limit)}
+    return backend.components(args.kind, limit=args.limit)
+
+
+@graph_tool(NoArgs)
+def find_cycle(backend: GraphBackend, args: NoArgs) -> Result:
+    """A cycle in the graph if there is one.
+
+    >>> find_cycle(NetworkxBackend(nx.DiGraph([(0, 1), (1, 2)])))
+    {'has_cycle': False, 'cycle': None}
+    """
+    cycle = backend.find_cycle()
+    return {"has_cycle": cycle is not None, "cycle": cycle}
+
+
+@graph_tool(TopologicalOrderArgs)
+def topological_order(backend: GraphBackend, args: TopologicalOrderArgs) -> Result:
+    """A topological order of a directed acyclic graph.
+
+    >>> topological_order(NetworkxBackend(nx.DiGraph([(0, 1), (1, 2)])))["items"]
+    [0, 1, 2]
+    """
+    return dict(backend.topological_order(limit=args.limit))
+
+
+@graph_tool(IsBipartiteArgs)
+def is_bipartite(backend: GraphBackend, args: IsBipartiteArgs) -> Result:
+    """Whether the graph is bipartite, with the two sides or an odd cycle.
+
+    >>> is_bipartite(NetworkxBackend(nx.cycle_graph(3)))["bipartite"]
+    False
+    """
+    return backend.bipartite(limit=args.limit)
+
+
+@graph_tool(TrianglesArgs)
+def triangles(backend: GraphBackend, args: TrianglesArgs) -> Result:
+    """Triangles in the graph or through one node, optionally ranked by a node property.
+
+    >>> triangles(NetworkxBackend(nx.complete_graph(4)))["count"]
+    4
+    """
+    return backend.triangles(args.node, args.rank_by, limit=args.limit)
+
+
+@graph_tool(DiameterArgs)
+def diameter(backend: GraphBackend, args: DiameterArgs) -> Result:
+    """Longest shortest-path distance in the graph.
+
+    >>> diameter(NetworkxBackend(nx.path_graph(4)))["diameter"]
+    3
+    """
+    return backend.diameter(args.weight)
+
+
+@graph_tool(CentralityArgs)
+def centrality(backend: GraphBackend, args: CentralityArgs) -> Result:
+    """Most central nodes by degree, betweenness, closeness or pagerank.
+
+    >>> centrality(NetworkxBackend(nx.star_graph(3)), measure="degree", k=1)["top"][0]["id"]
+    0
+    """
+    return {"measure": args.measure, "top": backend.centrality(args.measure, args.k, args.weight)}
+
+
+@graph_tool(FlowArgs)
+def max_flow(backend: GraphBackend, args: FlowArgs) -> Result:
+    """Maximum flow value from source to sink, with the edge flows.
+
+    >>> G = nx.DiGraph([(0, 1, {"capacity": 2}), (1, 2, {"capacity": 1})])
+    >>> max_flow(NetworkxBackend(G), source=0, sink=2)["value"]
+    1
+    """
+    return backend.max_flow(args.source, args.sink, args.capacity, limit=args.limit)
+
+
+@graph_tool(FlowArgs)
+def min_cut(backend: GraphBackend, args: FlowArgs) -> Result:
+    """Minimum cut between source and sink: its value and cut edges.
+
+    >>> G = nx.DiGraph([(0, 1, {"capacity": 2}), (1, 2, {"capacity": 1})])
+    >>> min_cut(NetworkxBackend(G), source=0, sink=2)["cut_edges"]["items"]
+    [[1, 2]]
+    """
+    return backend.min_cut(args.source, args.sink, args.capacity, limit=args.limit)
+
+
+@graph_tool(MaxMatchingArgs)
+def max_matching(backend: GraphBackend, args: MaxMatchingArgs) -> Result:
+    """A maximum matching: the most edges with no shared node.
+
+    >>> max_matching(NetworkxBackend(nx.path_graph(4)))["size"]
+    2
+    """
+    return backend.max_matching(limit=args.limit)
+
+
+@graph_tool(NoArgs)
+def hamiltonian_path(backend: GraphBackend, args: NoArgs) -> Result:
+    """Whether a path visits every node exactly once, and one such path (small graphs only).
+
+    >>> hamiltonian_path(NetworkxBackend(nx.star_graph(3)))
+    {'exists': False, 'path': None}
+    """
+    return backend.hamiltonian_path()
+
+
+@graph_tool(SubgraphMatchArgs)
+def subgraph_match(backend: GraphBackend, args: SubgraphMatchArgs) -> Result:
+    """Occurrences of a small pattern, given as edges between placeholder names.
+
+    >>> b = NetworkxBackend(nx.DiGraph([(0, 1), (1, 2)]))
+    >>> subgraph_match(b, pattern=[["a", "b"], ["b", "c"]])["count"]
+    1
+    """
+    return backend.subgraph_match(list(args.pattern), args.directed, limit=args.limit)
+
+
+@graph_tool(SimilarityArgs)
+def similarity(backend: GraphBackend, args: SimilarityArgs) -> Result:
+    """Common neighbours and Jaccard similarity of two nodes.
+
+    >>> similarity(NetworkxBackend(nx.path_graph(3)), a=0, b=2)["jaccard"]
+    1.0
+    """
+    return backend.similarity(args.a, args.b, limit=args.limit)
+
+
+@graph_tool(RunCypherArgs)
+def run_cypher(backend: GraphBackend, args: RunCypherArgs) -> Result:
+    """Run a read-only Cypher query (Neo4j graphs only).
+
+    >>> run_cypher(NetworkxBackend(nx.path_graph(2)), query="MATCH (n) RETURN n")["error"]
+    'unsupported'
+    """
+    return dict(backend.run_cypher(args.query, args.params, limit=args.limit))
