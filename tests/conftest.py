@@ -1,0 +1,30 @@
+"""Shared pytest fixtures: the real Bolt test server (FalkorDB), one per test module, with one open driver.
+
+FalkorDB stops accepting new Bolt connections once a client disconnects, so the server and its driver are
+module-scoped; tests must share ``bolt_driver`` (inject it with ``Neo4jBackend.connect(driver=...)``) and
+never open a second driver. See ``tests/bolt_server.py`` for the other quirks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import neo4j
+import pytest
+
+from tests.bolt_server import BoltServer, running_server
+
+
+@pytest.fixture(scope="module")
+def bolt(request: pytest.FixtureRequest) -> Iterator[tuple[BoltServer, neo4j.Driver]]:
+    """A fresh FalkorDB Bolt server for this module and its one driver. A module may set
+    ``BOLT_TIMEOUT_MS`` to give the server a query timeout."""
+    timeout_ms = getattr(request.module, "BOLT_TIMEOUT_MS", None)
+    with running_server(timeout_ms) as pair:
+        yield pair
+
+
+@pytest.fixture(scope="module")
+def bolt_driver(bolt: tuple[BoltServer, neo4j.Driver]) -> neo4j.Driver:
+    """The module's one driver, connected to 127.0.0.1."""
+    return bolt[1]
