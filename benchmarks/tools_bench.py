@@ -112,12 +112,11 @@ def bench_loaders(edges: int, repeats: int) -> dict[str, Any]:
 
 def bench_bolt(edges: int, repeats: int, cache_dir: str) -> dict[str, Any]:
     """Tool timings on the Neo4j backend against a fresh FalkorDB Bolt test server."""
-    from benchmarks.bolt_server import BoltServer, load_nx_graph
+    from benchmarks.bolt_server import load_nx_graph, running_server
     from graphs.neo4j_backend import Neo4jBackend
 
     graph = generated_graph(edges)
-    with BoltServer() as server:
-        driver = server.driver()
+    with running_server() as (server, driver):
         load_start = time.perf_counter()
         load_nx_graph(driver, graph)
         load_s = time.perf_counter() - load_start
@@ -125,7 +124,6 @@ def bench_bolt(edges: int, repeats: int, cache_dir: str) -> dict[str, Any]:
         row = {"backend": "bolt", "edges": edges, "nodes": graph.number_of_nodes(), "bolt_load_s": load_s}
         row.update(_tool_timings(backend, list(graph.nodes), repeats, cache_dir))
         backend.close()
-        driver.close()
     return row
 
 

@@ -2,7 +2,7 @@
 
 FalkorDB stops accepting new Bolt connections once a client disconnects, so the server and its driver are
 module-scoped; tests must share ``bolt_driver`` (inject it with ``Neo4jBackend.connect(driver=...)``) and
-never open a second driver. See ``tests/bolt_server.py`` for the other quirks.
+never open a second driver. See ``benchmarks/bolt_server.py`` for the other quirks.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import neo4j
 import pytest
 
-from tests.bolt_server import BoltServer, running_server
+from benchmarks.bolt_server import BoltServer, running_server
 
 
 @pytest.fixture(scope="module")

