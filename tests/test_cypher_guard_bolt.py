@@ -8,9 +8,9 @@ import json
 import networkx as nx
 import pytest
 
+from benchmarks.bolt_server import load_nx_graph, snapshot
 from graphs.errors import ReadOnlyViolation
 from graphs.neo4j_backend import Neo4jBackend
-from benchmarks.bolt_server import load_nx_graph, snapshot
 from tests.test_cypher_guard import adversarial_queries
 
 pytestmark = pytest.mark.bolt

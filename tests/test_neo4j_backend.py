@@ -8,10 +8,10 @@ import itertools
 import networkx as nx
 import pytest
 
+from benchmarks.bolt_server import clear, load_nx_graph
 from graphs.backend import GraphBackend
 from graphs.errors import InvalidArgument, NodeNotFound, NoPath, Unsupported
 from graphs.neo4j_backend import Neo4jBackend
-from benchmarks.bolt_server import clear, load_nx_graph
 
 pytestmark = pytest.mark.bolt
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.bolt_server import load_nx_graph
 from graphs.errors import BackendUnavailable, QueryTimeout
 from graphs.neo4j_backend import Neo4jBackend
-from benchmarks.bolt_server import load_nx_graph
 
 pytestmark = pytest.mark.bolt
 
