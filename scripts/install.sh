@@ -11,8 +11,13 @@ if [ ! -x .venv/bin/python ]; then
   echo "creating .venv with $python"
   "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet "torch==2.13.0"
+# This machine's pip config lists local index folders that do not all exist; hide pip's warnings about them.
+pip_install() {
+  .venv/bin/python -m pip install --quiet "$@" 2> >(grep -v "it is neither a file nor a directory" >&2)
+}
+pip_install --upgrade pip
+pip_install "torch==2.13.0"
 target="."
 [ -n "$extras" ] && target=".[$extras]"
-.venv/bin/python -m pip install --quiet -e "$target"
+pip_install -e "$target"
+echo "installed graph-agent into .venv"
