@@ -15,6 +15,7 @@ No Neo4j server can be installed here; FalkorDB speaks Bolt and the official ``n
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 import subprocess
@@ -33,7 +34,9 @@ from graphs.neo4j_cypher_rows import escape_falkordb_params
 
 DEFAULT_LABEL = "Node"
 DEFAULT_REL_TYPE = "LINKS"
-BATCH = 500
+PARAMS_BUDGET = 3000
+"""Characters of serialized parameters per query: FalkorDB's Bolt server crashes (abort) once a query's
+parameters pass about 4 KB, so rows are sent in batches below that."""
 
 
 @dataclass
@@ -125,8 +128,8 @@ def running_server(timeout_ms: int | None = None) -> Iterator[tuple[BoltServer, 
     try:
         yield bolt, driver
     finally:
-        bolt.stop()
         driver.close()
+        bolt.stop()
 
 
 def _run(driver: neo4j.Driver, query: str, database: str | None = None,
@@ -136,8 +139,17 @@ def _run(driver: neo4j.Driver, query: str, database: str | None = None,
 
 
 def _batches(rows: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(rows), BATCH):
-        yield rows[start : start + BATCH]
+    batch: list[Any] = []
+    size = 0
+    for row in rows:
+        row_size = len(json.dumps(row, default=str)) + 2
+        if batch and size + row_size > PARAMS_BUDGET:
+            yield batch
+            batch, size = [], 0
+        batch.append(row)
+        size += row_size
+    if batch:
+        yield batch
 
 
 def load_nx_graph(driver: neo4j.Driver, G: nx.Graph, database: str | None = None) -> None:
