@@ -38,6 +38,8 @@ from graphs.neo4j_schema import Schema, introspect
 from graphs.neo4j_structure import Neo4jStructureMixin, not_here
 
 CANDIDATE_CAP = 5000
+FALKORDB_LIST_SLICE = 250
+"""Ids per query on FalkorDB, whose Bolt server aborts once parameters pass about 4 KB (see ``_run_over``)."""
 """At most this many names are fetched for fuzzy matching."""
 
 
@@ -115,6 +117,18 @@ class Neo4jBackend(Neo4jStructureMixin):
                 return [dict(record.items()) for record in itertools.islice(result, max_rows)]
         except (nex.Neo4jError, nex.DriverError, OSError) as exc:
             raise self._translate(exc, time.monotonic() - start) from exc
+
+    def _run_over(self, text: str, list_param: str, items: list[Any], **params: Any) -> list[dict[str, Any]]:
+        """``_run`` once per slice of the list parameter ``list_param``, concatenating the rows.
+
+        FalkorDB's Bolt server aborts once a query's parameters pass about 4 KB (500 ints pass, 600 crash), so on
+        that dialect long id lists travel in slices; Neo4j takes the whole list at once.
+        """
+        size = FALKORDB_LIST_SLICE if self.dialect == "falkordb" else max(len(items), 1)
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(items), size):
+            rows.extend(self._run(text, **{list_param: items[start : start + size]}, **params))
+        return rows
 
     def _detect_dialect(self) -> str:
         try:
@@ -276,15 +290,13 @@ class Neo4jBackend(Neo4jStructureMixin):
         """Level-by-level BFS in the database: handle -> (distance, parent handle)."""
         seen: dict[int, tuple[int, int | None]] = {start: (0, None)}
         frontier, depth = [start], 0
-        texts = [t for side, t in (("out", q.EXPAND_OUT), ("in", q.EXPAND_IN)) if direction in (side, "both")]
         while frontier and (max_depth is None or depth < max_depth) and target not in seen:
             depth += 1
-            rows = [row for text in texts for row in self._run(text, frontier=frontier, cap=self.row_limit)]
             nxt = []
-            for row in sorted(rows, key=lambda r: (r["src"], r["dst"])):
-                if row["dst"] not in seen:
-                    seen[row["dst"]] = (depth, row["src"])
-                    nxt.append(row["dst"])
+            for src, dst in sorted(self._expand(frontier, direction)):
+                if dst not in seen:
+                    seen[dst] = (depth, src)
+                    nxt.append(dst)
             if len(seen) > self.row_limit:
                 raise InvalidArgument(f"The search reached more than row_limit={self.row_limit} nodes; "
                                       "raise row_limit or load the graph into networkx.")
@@ -292,7 +304,9 @@ class Neo4jBackend(Neo4jStructureMixin):
         return seen
 
     def _names(self, handles: list[int]) -> dict[int, NodeId]:
-        return {row["h"]: row["v"] for row in self._run(self._fmt(q.NAMES_OF), hs=handles)}
+        if not handles:  # nothing to name (and an empty graph has no name property to read)
+            return {}
+        return {row["h"]: row["v"] for row in self._run_over(self._fmt(q.NAMES_OF), "hs", handles)}
 
     def has_path(self, source: NodeRef, target: NodeRef) -> bool:
         (a, _), (b, _) = self._lookup(source), self._lookup(target)
@@ -302,6 +316,8 @@ class Neo4jBackend(Neo4jStructureMixin):
         (a, a_id), (b, b_id) = self._lookup(source), self._lookup(target)
         if weight is not None:
             self.schema.check_property(weight)
+            if a == b:  # algo.SPpaths finds no path from a node to itself; the empty path has weight 0
+                return {"path": [a_id], "hops": 0, "total_weight": 0.0}
             rows = self._run(self._dialect_query("weighted_path", "weighted shortest_path"), a=a, b=b,
                              weight=weight, direction="outgoing" if self.directed else "both")
             if not rows:

@@ -72,13 +72,24 @@ DEGREES = (
     "MATCH (n) RETURN id(n) AS h, n.{name} AS v, "
     "size([(n)-[]->() | 1]) + size([(n)<-[]-() | 1]) AS d ORDER BY d DESC LIMIT $cap"
 )
-NEIGHBOUR_IDS = "MATCH (n)--(m) WHERE id(n) = $h AND id(m) <> $h RETURN DISTINCT id(m) AS h LIMIT $cap"
+NEIGHBOUR_IDS = "MATCH (n)--(m) WHERE id(n) = $h RETURN DISTINCT id(m) AS h LIMIT $cap"
+"""Undirected neighbours; a self-loop makes a node its own neighbour, as in networkx (and ``neighbors``)."""
 PATH_EDGES = "[r IN relationships(p) | [id(startNode(r)), id(endNode(r))]] AS edges"
 CYCLE_DIRECTED = "MATCH p = (a)-[*1..{bound}]->(a) RETURN " + PATH_EDGES + " LIMIT 1"
 CYCLE_UNDIRECTED = (
     "MATCH (s)-[r]-(s) RETURN [[id(s), id(s)]] AS edges LIMIT 1 UNION "
     "MATCH p = (a)-[*3..{bound}]-(a) RETURN " + PATH_EDGES + " LIMIT 1"
 )
+
+IN_DEGREES = (
+    "MATCH (n) OPTIONAL MATCH (m)-[]->(n) RETURN id(n) AS h, count(DISTINCT id(m)) AS c LIMIT $cap"
+)
+"""Distinct in-neighbours per node (a self-loop counts), for peeling a directed graph down to its cycles."""
+SIMPLE_DEGREES = (
+    "MATCH (n) OPTIONAL MATCH (n)-[]-(m) WHERE id(m) <> id(n) "
+    "RETURN id(n) AS h, count(DISTINCT id(m)) AS c LIMIT $cap"
+)
+"""Distinct other neighbours per node, direction ignored, for peeling an undirected graph to its 2-core."""
 
 DIALECTS: dict[str, dict[str, str]] = {
     "neo4j": {
@@ -96,8 +107,12 @@ DIALECTS: dict[str, dict[str, str]] = {
         "ORDER BY size DESC",
         "wcc_members": "CALL algo.WCC(null) YIELD node, componentId WITH node, componentId "
         "WHERE componentId = $c RETURN id(node) AS h, node.{name} AS v LIMIT $cap",
+        # algo.pageRank counts the slots of deleted nodes as dangling nodes: that scales every live score by
+        # the same factor (teleport and dangling mass are uniform), so dividing by their sum restores them.
+        # (Literal braces are doubled: the text goes through str.format for its {name} slot.)
         "pagerank": "CALL algo.pageRank(null, null) YIELD node, score "
-        "RETURN id(node) AS h, node.{name} AS v, score ORDER BY score DESC LIMIT $cap",
+        "WITH collect({{h: id(node), v: node.{name}, score: score}}) AS rows, sum(score) AS total "
+        "UNWIND rows AS r RETURN r.h AS h, r.v AS v, r.score / total AS score ORDER BY score DESC LIMIT $cap",
     },
 }
 """Texts that differ per dialect; an empty text means the dialect cannot run it (the backend raises

@@ -87,12 +87,18 @@ def introspect(run: Run, name_override: str | None = None) -> Schema:
     """Read labels, types, keys and counts through ``run(query, **params)`` and pick the name property."""
     schema = Schema()
     schema.property_keys = sorted(row["key"] for row in run(q.PROPERTY_KEYS))
+    # FalkorDB keeps reporting a label or type after its last node or relationship is deleted (Neo4j 5 does
+    # not): only names in use count, so a cleared or shrunken graph reports exactly what it holds.
     for row in run(q.LABELS):
         label = row["label"]
-        schema.labels[label] = run(q.COUNT_NODES.format(label=":" + q.quote(label)))[0]["c"]
+        count = run(q.COUNT_NODES.format(label=":" + q.quote(label)))[0]["c"]
+        if count:
+            schema.labels[label] = count
     for row in run(q.REL_TYPES):
         rel_type = row["type"]
-        schema.rel_types[rel_type] = run(q.COUNT_RELS.format(types=":" + q.quote(rel_type)))[0]["c"]
+        count = run(q.COUNT_RELS.format(types=":" + q.quote(rel_type)))[0]["c"]
+        if count:
+            schema.rel_types[rel_type] = count
     schema.nodes = run(q.COUNT_NODES.format(label=""))[0]["c"]
     schema.edges = run(q.COUNT_RELS.format(types=""))[0]["c"]
     schema.node_properties = sorted(row["k"] for row in run(q.NODE_KEYS, sample=KEY_SAMPLE))

@@ -12,7 +12,7 @@ from graphs.backend import ComponentKind, Listing, NodeId, NodeRef, make_listing
 from graphs.errors import InvalidArgument, Unsupported
 
 CYCLE_BOUND = 8
-"""``find_cycle`` searches cycles of at most this many relationships."""
+"""``find_cycle`` first searches cycles of at most this many relationships in one query."""
 
 
 def not_here(operation: str) -> Unsupported:
@@ -43,7 +43,8 @@ def _simple_cycle(edges: list[list[int]]) -> list[int]:
 
 
 class Neo4jStructureMixin:
-    """Structure operations; the host class provides ``_run``, ``_fmt``, ``_lookup``, ``_names``, ``_bfs``,
+    """Structure operations (and ``_expand``, the one-step search that ``_bfs`` runs per level); the host class
+    provides ``_run``, ``_run_over``, ``_fmt``, ``_lookup``, ``_names``, ``_bfs``,
     ``_dialect_query``, ``schema``, ``directed`` and ``row_limit``."""
 
     # --- structure -------------------------------------------------------------------------------------
@@ -72,11 +73,61 @@ class Neo4jStructureMixin:
         rows = self._run(text.replace("{bound}", str(CYCLE_BOUND)))
         if rows:
             handles = _simple_cycle(rows[0]["edges"])
-            names = self._names(handles)
-            return [names[h] for h in handles]
-        if self.schema.nodes > CYCLE_BOUND:
-            raise not_here(f"find_cycle beyond {CYCLE_BOUND} relationships (no shorter cycle exists)")
-        return None
+        else:
+            handles = self._long_cycle()
+            if handles is None:
+                return None
+        names = self._names(handles)
+        return [names[h] for h in handles]
+
+    def _expand(self, frontier: list[int], direction: str) -> set[tuple[int, int]]:
+        """Distinct ``(frontier node, neighbour)`` handle pairs one step away, refusing a cut-off answer."""
+        texts = [t for side, t in (("out", q.EXPAND_OUT), ("in", q.EXPAND_IN)) if direction in (side, "both")]
+        pairs: set[tuple[int, int]] = set()
+        for text in texts:
+            rows = self._run_over(text, "frontier", frontier, cap=self.row_limit + 1)
+            if len(rows) > self.row_limit:
+                raise InvalidArgument(f"One search step reached more than row_limit={self.row_limit} "
+                                      "relationships; raise row_limit or load the graph into networkx.")
+            pairs.update((row["src"], row["dst"]) for row in rows)
+        return pairs
+
+    def _long_cycle(self) -> list[int] | None:
+        """No short cycle exists: peel the graph level by level in the database (directed: nodes without
+        in-neighbours, as in Kahn's algorithm; undirected: nodes with at most one neighbour). Nothing left
+        means acyclic. Otherwise every node left has an in-neighbour (a second neighbour) left, so walking
+        along those from any of them must close a cycle."""
+        if self.schema.nodes > self.row_limit:
+            raise not_here(f"find_cycle on more than row_limit={self.row_limit} nodes with no cycle of at most "
+                           f"{CYCLE_BOUND} relationships")
+        text, floor = (q.IN_DEGREES, 0) if self.directed else (q.SIMPLE_DEGREES, 1)
+        degree = {row["h"]: row["c"] for row in self._run(text, cap=self.row_limit + 1)}
+        frontier = sorted(h for h, d in degree.items() if d <= floor)
+        removed = set(frontier)
+        while frontier:
+            nxt = []
+            for _, other in sorted(self._expand(frontier, "out" if self.directed else "both")):
+                if other in removed:
+                    continue
+                degree[other] -= 1
+                if degree[other] <= floor:
+                    removed.add(other)
+                    nxt.append(other)
+            frontier = nxt
+        left = set(degree) - removed
+        if not left:
+            return None
+        walk, prev = [min(left)], None
+        while True:
+            cur = walk[-1]
+            nbrs = self._expand([cur], "in" if self.directed else "both")
+            # undirected: never step straight back or around a self-loop, so the cycle has >= 3 nodes
+            step = sorted(o for _, o in nbrs if o in left and (self.directed or o not in (prev, cur)))
+            walk.append(step[0])
+            prev = cur
+            if walk[-1] in walk[:-1]:
+                cycle = walk[walk.index(walk[-1]) : -1]
+                return cycle[::-1] if self.directed else cycle
 
     def triangles(self, node: NodeRef | None = None, rank_by: str | None = None,
                   limit: int = 20) -> dict[str, Any]:
@@ -90,7 +141,7 @@ class Neo4jStructureMixin:
         result: dict[str, Any] = {"count": len(tris)}
         if rank_by is not None:
             key = q.quote(self.schema.check_property(rank_by))
-            values = {row["h"]: row["value"] for row in self._run(q.NODE_VALUES.format(key=key), hs=handles)}
+            values = {row["h"]: row["value"] for row in self._run_over(q.NODE_VALUES.format(key=key), "hs", handles)}
             by_name = {names[h]: v if isinstance(v, (int, float)) else 0 for h, v in values.items()}
             tris.sort(key=lambda t: (-sum(by_name[n] for n in t), [str(n) for n in t]))
             if tris:
@@ -106,8 +157,17 @@ class Neo4jStructureMixin:
             rows = self._run(self._fmt(q.DEGREES), cap=self.row_limit)
             scored = [{"id": row["v"], "score": row["d"] / (n - 1) if n > 1 else 0.0} for row in rows]
         elif measure == "pagerank":
+            # The server's PageRank (FalkorDB's algo.pageRank) follows stored relationship directions and has
+            # no weight option: on an undirected view, or with a weight, it would silently answer another
+            # question.
+            if not self.directed:
+                raise not_here("pagerank on an undirected graph")
+            if weight is not None:
+                raise not_here("weighted pagerank")
             rows = self._run(self._fmt(self._dialect_query("pagerank", "pagerank")), cap=self.row_limit)
-            scored = [{"id": row["v"], "score": float(row["score"])} for row in rows]
+            # It computes in single precision: keep 6 significant digits, so that equal ranks tie exactly and
+            # ties order by id as documented.
+            scored = [{"id": row["v"], "score": float(f"{row['score']:.6g}")} for row in rows]
         elif measure in ("betweenness", "closeness"):
             raise not_here(f"{measure} centrality")
         else:
