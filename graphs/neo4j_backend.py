@@ -308,9 +308,28 @@ class Neo4jBackend(Neo4jStructureMixin):
             return {}
         return {row["h"]: row["v"] for row in self._run_over(self._fmt(q.NAMES_OF), "hs", handles)}
 
+    def _hop_path(self, a: int, b: int) -> list[int] | None:
+        """Handles of a fewest-hops path from ``a`` to ``b`` (None if unreachable), computed by the database's
+        ``shortestPath`` where the dialect has it, else by the level-by-level BFS."""
+        if a == b:
+            return [a]
+        text = q.DIALECTS[self.dialect].get("hop_path_out" if self.directed else "hop_path_both", "")
+        if text:
+            rows = self._run(text, a=a, b=b)
+            handles = rows[0]["hs"] if rows and rows[0]["hs"] else None
+            return handles if handles is None or handles[0] == a else handles[::-1]
+        seen = self._bfs(a, "out" if self.directed else "both", target=b)
+        if b not in seen:
+            return None
+        chain, cur = [], b
+        while cur is not None:
+            chain.append(cur)
+            cur = seen[cur][1]
+        return chain[::-1]
+
     def has_path(self, source: NodeRef, target: NodeRef) -> bool:
         (a, _), (b, _) = self._lookup(source), self._lookup(target)
-        return b in self._bfs(a, "out" if self.directed else "both", target=b)
+        return self._hop_path(a, b) is not None
 
     def shortest_path(self, source: NodeRef, target: NodeRef, weight: str | None = None) -> dict[str, Any]:
         (a, a_id), (b, b_id) = self._lookup(source), self._lookup(target)
@@ -326,14 +345,9 @@ class Neo4jBackend(Neo4jStructureMixin):
             names = self._names(handles)
             return {"path": [names[h] for h in handles], "hops": len(handles) - 1,
                     "total_weight": float(rows[0]["w"])}
-        seen = self._bfs(a, "out" if self.directed else "both", target=b)
-        if b not in seen:
+        chain = self._hop_path(a, b)
+        if chain is None:
             raise NoPath(a_id, b_id)
-        chain, cur = [], b
-        while cur is not None:
-            chain.append(cur)
-            cur = seen[cur][1]
-        chain.reverse()
         names = self._names(chain)
         return {"path": [names[h] for h in chain], "hops": len(chain) - 1, "total_weight": None}
 

@@ -93,11 +93,18 @@ SIMPLE_DEGREES = (
 
 DIALECTS: dict[str, dict[str, str]] = {
     "neo4j": {
+        "hop_path_out": "MATCH (a), (b) WHERE id(a) = $a AND id(b) = $b "
+        "MATCH p = shortestPath((a)-[*]->(b)) RETURN [x IN nodes(p) | id(x)] AS hs",
+        "hop_path_both": "MATCH (a), (b) WHERE id(a) = $a AND id(b) = $b "
+        "MATCH p = shortestPath((a)-[*]-(b)) RETURN [x IN nodes(p) | id(x)] AS hs",
         "weighted_path": "",
         "wcc": "",
         "pagerank": "",
     },
     "falkordb": {
+        # FalkorDB allows shortestPath only in WITH/RETURN and only directed; undirected falls back to BFS.
+        "hop_path_out": "MATCH (a), (b) WHERE id(a) = $a AND id(b) = $b "
+        "RETURN [x IN nodes(shortestPath((a)-[*]->(b))) | id(x)] AS hs",
         "weighted_path": (
             "MATCH (a), (b) WHERE id(a) = $a AND id(b) = $b "
             "CALL algo.SPpaths({sourceNode: a, targetNode: b, weightProp: $weight, relDirection: $direction, "
