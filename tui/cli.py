@@ -1,7 +1,7 @@
 """The ``graph-agent`` command line: a stable contract that later issues extend (ask, chat, eval, finetune).
 
-Commands now: ``graph info``, ``graph samples``, ``tools list``, ``tools call``, ``cache stats|clear`` and
-``bench tools``. Errors are printed as one clear line on stderr with exit status 2; a tool that returns an error
+Commands now: ``ask``, ``graph info``, ``graph samples``, ``tools list``, ``tools call``, ``cache stats|clear``
+and ``bench tools``. Errors are printed as one clear line on stderr with exit status 2; a tool that returns an error
 result prints it as JSON and exits 1.
 """
 
@@ -150,6 +150,51 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask(args: argparse.Namespace) -> int:
+    from agent.context import AgentConfig
+    from agent.engines.base import AdapterError, ModelFilesMissing
+    from agent.ingest import QuestionError, check_question
+    from agent.session import AgentSession
+
+    options = {"base_url": args.base_url} if args.base_url else {}
+    try:
+        config = AgentConfig(
+            engine=args.engine,
+            model=args.model,
+            adapter=args.adapter,
+            max_tool_rounds=args.max_rounds,
+            use_cache=not args.no_cache,
+            engine_options=options,
+        )
+        check_question(args.question, config.max_question_chars)
+    except (QuestionError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    backend = open_backend(_source(args))
+    try:
+        with AgentSession(backend, config) as session:
+            answer = session.ask(args.question, thread_id=args.thread)
+    except (ModelFilesMissing, AdapterError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        backend.close()
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, default=str))
+        return 0
+    print(answer.answer)
+    if answer.tool_calls:
+        print("\ntool calls:")
+    for number, call in enumerate(answer.tool_calls, 1):
+        result = json.dumps(call["result"], ensure_ascii=False, default=str)
+        result = result if len(result) <= 200 else result[:199] + "…"
+        print(f"  {number}. {call['name']} {json.dumps(call['args'], ensure_ascii=False)} -> {result}")
+    cached = ", cached" if answer.cached else ""
+    print(f"\n({answer.engine}, adapter {answer.adapter or 'none'}, {answer.latency_s:.2f} s{cached}, "
+          f"thread {answer.thread_id})")
+    return 0
+
+
 def _bench_tools(args: argparse.Namespace) -> int:
     from benchmarks.tools_bench import run_tools_benchmark
 
@@ -168,6 +213,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="graph-agent", description="An agentic graph assistant: exact graph tools driven by a small LLM."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer a question about a graph with the agent")
+    ask.add_argument("question", help="the question; a graph written inside it needs no --graph")
+    _add_graph_source(ask)
+    ask.add_argument("--engine", choices=["llamacpp", "hf", "openai"], default="llamacpp", help="model engine")
+    ask.add_argument("--model", help="a GGUF file or HF model directory (openai: served model name)")
+    ask.add_argument(
+        "--adapter", default="default", help="LoRA adapter: PATH, 'default' (the shipped one) or 'none' (baseline)"
+    )
+    ask.add_argument("--base-url", help="OpenAI-compatible server URL (engine openai; default $OPENAI_BASE_URL)")
+    ask.add_argument("--thread", help="conversation id: reuse it to ask follow-up questions")
+    ask.add_argument("--max-rounds", type=int, default=4, help="most tool calls before the agent answers")
+    ask.add_argument("--no-cache", action="store_true", help="bypass the answer and tool-result caches")
+    ask.add_argument("--json", action="store_true", help="print {answer, tool_calls, latency_s, cached, ...}")
+    ask.set_defaults(func=_ask)
 
     graph = commands.add_parser("graph", help="inspect graphs").add_subparsers(dest="action", required=True)
     info = graph.add_parser("info", help="size, schema and fingerprint of a graph")

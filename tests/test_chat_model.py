@@ -1,0 +1,73 @@
+"""``LocalChatModel``: template in, grammar-constrained generation, tool calls out -- scripted and on the real model."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
+
+from agent.chat_model import AnswerGate, LocalChatModel
+from tests.scripted_engine import ScriptedEngine
+from tools.registry import get_tool, tool_specs
+
+SPECS = tool_specs([get_tool("shortest_path"), get_tool("count_nodes")])
+QUESTION = [HumanMessage("What is the shortest path from Oslo to Bergen?")]
+
+
+def test_a_call_comes_back_as_a_tool_call_generated_under_the_grammar() -> None:
+    engine = ScriptedEngine(['<call>shortest_path {"source":"Oslo","target":"Bergen"}</call>'])
+    message = LocalChatModel(engine=engine).bind_tools(SPECS).invoke(QUESTION, graph_context="roads: 28 nodes")
+    assert isinstance(message, AIMessage) and message.content == ""
+    assert message.tool_calls[0]["name"] == "shortest_path"
+    assert message.tool_calls[0]["args"] == {"source": "Oslo", "target": "Bergen"}
+    assert engine.grammars[0] is not None and "count_nodes" in engine.grammars[0]
+    assert "roads: 28 nodes" in engine.prompts[0] and engine.prompts[0].endswith("<start_of_turn>model\n")
+    assert message.usage_metadata["output_tokens"] > 0
+
+
+def test_unparseable_output_becomes_an_invalid_tool_call_with_the_error() -> None:
+    engine = ScriptedEngine(["<call>shortest_path {oops}</call>"])
+    message = LocalChatModel(engine=engine).bind_tools(SPECS).invoke(QUESTION)
+    assert message.tool_calls == []
+    assert "not valid JSON" in message.invalid_tool_calls[0]["error"]
+
+
+def test_without_tools_there_is_no_grammar_and_the_answer_streams() -> None:
+    engine = ScriptedEngine(["Oslo and Bergen are one hop apart."])
+    chunks = list(LocalChatModel(engine=engine).stream(QUESTION))
+    assert engine.grammars == [None]
+    assert "".join(chunk.text for chunk in chunks) == "Oslo and Bergen are one hop apart."
+    assert all(isinstance(chunk, AIMessageChunk) for chunk in chunks)
+
+
+def test_a_tool_calls_text_is_never_streamed_as_answer_text() -> None:
+    shown: list[str] = []
+    gate = AnswerGate(shown.append)
+    for piece in [" ", "<ca", 'll>count_nodes {}</call>']:
+        gate.feed(piece)
+    assert shown == []
+    answer_gate = AnswerGate(shown.append)
+    for piece in [" ", "Twenty", " eight"]:
+        answer_gate.feed(piece)
+    assert "".join(shown) == "Twenty eight"
+
+
+def test_the_few_shot_baseline_adds_worked_examples_to_the_prompt() -> None:
+    engine = ScriptedEngine(["a", "b"])
+    LocalChatModel(engine=engine, few_shot=False).bind_tools(SPECS).invoke(QUESTION)
+    LocalChatModel(engine=engine, few_shot=True).bind_tools(SPECS).invoke(QUESTION)
+    assert len(engine.prompts[1]) > len(engine.prompts[0]) + 200
+
+
+def test_the_real_model_under_the_grammar_always_gives_a_parseable_turn() -> None:
+    pytest.importorskip("llama_cpp")
+    from agent.engines import make_engine
+
+    engine = make_engine("llamacpp", adapter="none")
+    try:
+        model = LocalChatModel(engine=engine, few_shot=True, max_tokens=48).bind_tools(SPECS)
+        message = model.invoke(QUESTION, graph_context="nordic_roads (networkx, undirected): 28 nodes, 34 edges")
+    finally:
+        engine.close()
+    assert message.invalid_tool_calls == []
+    assert message.tool_calls or (message.text and not message.text.startswith("<"))
+    assert message.usage_metadata["input_tokens"] > 100
