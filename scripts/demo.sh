@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install, then show the graph tools at work on the bundled sample graph.
-# (Until the chat UI exists this is a demo of `graph info` and a few `tools call`s.)
+# (Until the chat UI exists this is a demo of `graph info`, a few `tools call`s and one `ask`; with no fine-tuned
+# adapter yet, `ask` runs the untuned base model, so expect a poor answer: the trace shows the loop at work.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -13,4 +14,5 @@ run tools call has_path --sample nordic_roads --args '{"source": "Oslo", "target
 run tools call centrality --sample nordic_roads --args '{"measure": "betweenness", "k": 3}'
 run tools call neighbors --sample company_kg --args '{"node": "Northwind Labs", "direction": "in", "rel_type": "WORKS_AT"}'
 run tools call topological_order --sample release_pipeline --args '{}'
+run ask "Which cities are direct neighbours of Oslo?" --sample nordic_roads
 run cache stats
