@@ -1,7 +1,7 @@
 """The agent loop as a LangGraph ``StateGraph``: ingest → answer cache → model ⇄ tools → finish.
 
 - ``ingest`` takes an inline graph out of the new question (it becomes the active graph) and describes the
-  active graph for the model;
+  active graph for the model; when the active graph is unreachable (a dead database) it answers at once;
 - ``lookup`` answers a first question in a thread from the answer cache, with its tool trace;
 - ``model`` asks the chat model for one turn: a tool call or the answer. Bounds are explicit: after
   ``max_tool_rounds`` tool calls, or ``max_invalid_calls`` malformed ones, or a dead database, the agent
@@ -49,6 +49,9 @@ def ingest(state: State, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     except GraphError as exc:
         update["fingerprint"] = ""
         update["graph_context"] = f"{backend.name} ({backend.kind}): unavailable - {exc.message}"
+        if exc.code in FINAL_ERRORS:
+            answer = _forced(f"I cannot answer: {exc.message}", exc.code)
+            update["messages"] = [*update.get("messages", []), answer]
     if scratch is not None:
         runtime.context.scratch[update["fingerprint"]] = backend
     return update
@@ -84,11 +87,11 @@ def call_model(state: State, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     rounds = sum(1 for m in turn if isinstance(m, AIMessage) and m.tool_calls)
     invalid = sum(1 for m in turn if isinstance(m, AIMessage) and m.invalid_tool_calls and not m.tool_calls)
     if response.tool_calls and rounds >= config.max_tool_rounds:
-        return {"messages": [_forced(_limit_answer(turn, rounds), "round_limit", response.id)]}
+        return {"messages": [_forced(_limit_answer(turn, rounds), "round_limit", response)]}
     if response.invalid_tool_calls and not response.tool_calls and invalid >= config.max_invalid_calls:
         error = response.invalid_tool_calls[0].get("error") or "unparseable"
         text = f"I could not form a valid tool call after {invalid + 1} tries ({error}), so I have no answer."
-        return {"messages": [_forced(text, "invalid_calls", response.id)]}
+        return {"messages": [_forced(text, "invalid_calls", response)]}
     if not response.tool_calls and not response.invalid_tool_calls and not response.text.strip():
         response.content = "I have no answer."
     return {"messages": [response]}
@@ -122,6 +125,11 @@ def finish(state: State, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     return {}
 
 
+def route_ingest(state: State) -> Literal["lookup", "__end__"]:
+    """An answer from ``ingest`` (the graph is unreachable) ends the turn."""
+    return END if isinstance(state.messages[-1], AIMessage) else "lookup"
+
+
 def route_lookup(state: State) -> Literal["model", "__end__"]:
     """A cache hit ends the turn."""
     return END if state.cached else "model"
@@ -147,7 +155,7 @@ def build_graph() -> StateGraph:
     builder.add_node("reject", reject)
     builder.add_node("finish", finish)
     builder.add_edge(START, "ingest")
-    builder.add_edge("ingest", "lookup")
+    builder.add_conditional_edges("ingest", route_ingest)
     builder.add_conditional_edges("lookup", route_lookup)
     builder.add_conditional_edges("model", route_model)
     builder.add_edge("tools", "model")
@@ -156,8 +164,13 @@ def build_graph() -> StateGraph:
     return builder
 
 
-def _forced(text: str, reason: str, message_id: str | None = None) -> AIMessage:
-    return AIMessage(content=text, id=message_id, response_metadata={"forced": reason})
+def _forced(text: str, reason: str, replacing: AIMessage | None = None) -> AIMessage:
+    """The agent's own answer; it keeps the id and token usage of the model turn it replaces."""
+    if replacing is None:
+        return AIMessage(content=text, response_metadata={"forced": reason})
+    return AIMessage(
+        content=text, id=replacing.id, usage_metadata=replacing.usage_metadata, response_metadata={"forced": reason}
+    )
 
 
 def _limit_answer(turn: list[Any], rounds: int) -> str:

@@ -10,8 +10,11 @@ records every step in the trajectory log as it happens, and reports typed events
 - ``{"type": "invalid_call", "error"}``: a malformed tool call fed back to the model;
 - ``{"type": "cache_hit"}`` and, last, ``{"type": "answer", "text", "cached"}``.
 
-Ctrl-C (``KeyboardInterrupt``) or ``cancel()`` stop the generation in flight; the run is then marked
-``interrupted`` in the log and the exception propagates.
+A run the agent had to answer with "I cannot answer" because the database is unreachable is logged with
+status ``error`` (and that answer). Ctrl-C (``KeyboardInterrupt``) or ``cancel()`` stop the generation in
+flight; the run is then marked ``interrupted`` in the log, the thread's memory is rolled back to before the
+unanswered question (so the next prompt never shows two user turns in a row, nor a tool call without its
+result), and the exception propagates.
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import StateSnapshot
 
 from agent.chat_model import LocalChatModel
 from agent.context import AgentConfig, AgentContext
 from agent.engines.base import Engine, GenerationCancelled
-from agent.graph import build_graph
+from agent.graph import FINAL_ERRORS, build_graph
 from agent.ingest import check_question
 from agent.state import InputState, State, current_turn, tool_result, tool_trace
 from agent.trajectory import FILE_NAME, TrajectoryLog
@@ -88,15 +92,18 @@ class AgentSession:
     ) -> None:
         self.config = config or AgentConfig()
         self.backend = backend
+        self._made: list[Engine | GraphCache] = []
         if engine is None:
             from agent.engines import make_engine
 
             engine = make_engine(
                 self.config.engine, self.config.model, self.config.adapter, **self.config.engine_options
             )
+            self._made.append(engine)
         self.engine = engine
         if cache is None and self.config.use_cache:
             cache = GraphCache()
+            self._made.append(cache)
         self.cache = cache if self.config.use_cache else None
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self.log = TrajectoryLog(self.config.data_dir / FILE_NAME)
@@ -131,6 +138,7 @@ class AgentSession:
         )
         recorder = _Recorder(self.log, run_id, on_event)
         config = {"configurable": {"thread_id": thread_id}, "recursion_limit": self.config.recursion_limit}
+        before = self.graph.get_state(config)
         try:
             inputs = {"messages": [HumanMessage(question)]}
             modes = ["messages", "updates"]
@@ -138,6 +146,7 @@ class AgentSession:
                 recorder.handle(mode, payload)
         except (KeyboardInterrupt, GenerationCancelled) as exc:
             self.log.finish_run(run_id, status="interrupted", error=type(exc).__name__, **recorder.totals(started))
+            self._roll_back(thread_id, before)
             raise
         except BaseException as exc:
             error = f"{type(exc).__name__}: {exc}"
@@ -148,8 +157,10 @@ class AgentSession:
         text, trace = turn[-1].text, tool_trace(turn)
         label = auto_label(text, trace)
         totals = recorder.totals(started)
+        failure = turn[-1].response_metadata.get("forced")
+        outcome = {"status": "error", "error": f"{failure}: {text}"} if failure in FINAL_ERRORS else {"status": "ok"}
         self.log.finish_run(
-            run_id, status="ok", answer=text, cached=state.cached, auto_label=label, fingerprint=state.fingerprint,
+            run_id, answer=text, cached=state.cached, auto_label=label, fingerprint=state.fingerprint, **outcome,
             **totals,
         )
         if on_event is not None:
@@ -168,17 +179,25 @@ class AgentSession:
             usage={"prompt_tokens": totals["prompt_tokens"], "completion_tokens": totals["completion_tokens"]},
         )
 
+    def _roll_back(self, thread_id: str, before: StateSnapshot) -> None:
+        """Make the thread's memory what it was before an interrupted question: a copy of the last checkpoint
+        before it becomes the latest (LangGraph's fork), or a new thread is deleted."""
+        if before.created_at is None:
+            self.graph.checkpointer.delete_thread(thread_id)
+        else:
+            self.graph.update_state(before.config, None, as_node="__copy__")
+
     def cancel(self) -> None:
         """Stop the generation in flight (from another thread, e.g. the UI)."""
         self.context.cancel.set()
 
     def close(self) -> None:
-        """Close the log, memory, cache and engine (not the backend, which the caller opened)."""
+        """Close the log, the memory, and the engine and cache if the session made them (an engine or cache
+        passed in, like the backend, belongs to the caller and may serve other sessions)."""
         self.log.close()
         self._memory.close()
-        if self.cache is not None:
-            self.cache.close()
-        self.engine.close()
+        for part in self._made:
+            part.close()
 
     def __enter__(self) -> AgentSession:
         return self
@@ -217,12 +236,14 @@ class _Recorder:
         }
 
     def _on_ingest(self, update: dict[str, Any]) -> None:
-        question = update["messages"][0].text if update.get("messages") else None
+        messages = update.get("messages", [])
+        questions = [m.text for m in messages if isinstance(m, HumanMessage)]
         self._step("ingest", {
             "inline_graph": update.get("scratch_graph") is not None,
-            "question": question,
+            "question": questions[0] if questions else None,
             "fingerprint": update.get("fingerprint"),
             "graph_context": update.get("graph_context"),
+            "answer": next((m.text for m in messages if isinstance(m, AIMessage)), None),
         })
 
     def _on_lookup(self, update: dict[str, Any]) -> None:

@@ -5,7 +5,9 @@ run must survive -- including the runs before a crash. The log is one SQLite fil
 directory. A run row is written when the run starts (status ``running``); each step is appended and committed
 as it happens; the end writes the answer, totals and the ``auto`` outcome label, and sets the status (``ok``,
 ``error`` or ``interrupted``). Every write is its own committed transaction, so a ``kill -9`` loses at most
-the step being written: earlier runs -- and the earlier steps of the run in flight -- stay intact.
+the step being written: earlier runs -- and the earlier steps of the run in flight -- stay intact. Each run
+records the process that owns it (pid and start time, so a reused pid is not mistaken for it); opening the log
+marks ``interrupted`` every run still ``running`` whose process is gone, e.g. after a ``kill -9``.
 
 Steps are ``(run_id, seq, at, kind, data)`` with ``kind`` one of ``ingest``, ``cache``, ``model``, ``tool``,
 ``invalid`` (a malformed tool call fed back) and ``answer``; ``data`` is JSON (messages, tool calls with
@@ -31,7 +33,9 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
-SCHEMA_VERSION = 1
+import psutil
+
+SCHEMA_VERSION = 2
 STATUSES = ("running", "ok", "error", "interrupted")
 HUMAN_LABELS = ("correct", "incorrect")
 FILE_NAME = "trajectories.sqlite"
@@ -58,7 +62,9 @@ CREATE TABLE IF NOT EXISTS runs (
     auto_label TEXT,
     human_label TEXT,
     correction TEXT,
-    error TEXT
+    error TEXT,
+    owner_pid INTEGER,
+    owner_started REAL
 );
 CREATE TABLE IF NOT EXISTS steps (
     run_id TEXT NOT NULL REFERENCES runs(id),
@@ -71,6 +77,8 @@ CREATE TABLE IF NOT EXISTS steps (
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at);
 """
 
+_OWNER_COLUMNS = {"owner_pid": "INTEGER", "owner_started": "REAL"}
+"""Added in schema version 2; a version-1 log gets them on open."""
 _RUN_FIELDS = ("thread_id", "graph_backend", "graph_name", "fingerprint", "engine", "model_id", "adapter_id")
 _FINISH_FIELDS = (
     "fingerprint", "answer", "cached", "latency_s", "prompt_tokens", "completion_tokens", "auto_label", "error"
@@ -78,7 +86,10 @@ _FINISH_FIELDS = (
 
 
 class TrajectoryLog:
-    """Append-only SQLite log of agent runs; safe to share between threads of one process."""
+    """Append-only SQLite log of agent runs; safe to share between threads of one process.
+
+    ``swept``: the ids of the runs this open marked ``interrupted`` because their process was gone.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -89,8 +100,14 @@ class TrajectoryLog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(runs)")}
+        for name, kind in _OWNER_COLUMNS.items():
+            if name not in columns:
+                self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._seq: dict[str, int] = {}
+        self._owner = (os.getpid(), psutil.Process().create_time())
+        self.swept = self.sweep_orphans()
 
     def start_run(self, question: str, **fields: Any) -> str:
         """Record a new run (status ``running``); ``fields`` are any of the run columns such as ``thread_id``,
@@ -99,8 +116,8 @@ class TrajectoryLog:
         if unknown:
             raise ValueError(f"unknown run fields: {', '.join(sorted(unknown))}")
         run_id = uuid.uuid4().hex
-        columns = ["id", "started_at", "question", *fields]
-        values = [run_id, time.time(), question, *fields.values()]
+        columns = ["id", "started_at", "question", "owner_pid", "owner_started", *fields]
+        values = [run_id, time.time(), question, *self._owner, *fields.values()]
         self._write(f"INSERT INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values)
         self._seq[run_id] = 0
         return run_id
@@ -126,6 +143,29 @@ class TrajectoryLog:
         sets = ", ".join(f"{name} = ?" for name in ("status", "finished_at", *fields))
         self._write(f"UPDATE runs SET {sets} WHERE id = ?", [status, time.time(), *fields.values(), run_id])
         self._seq.pop(run_id, None)
+
+    def sweep_orphans(self) -> list[str]:
+        """Mark ``interrupted`` every ``running`` run whose process is gone (killed, crashed); returns their ids.
+
+        Its ``finished_at`` becomes the time of its last step. Runs of live processes are left alone.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, owner_pid, owner_started FROM runs WHERE status = 'running'"
+            ).fetchall()
+        swept = []
+        for row in rows:
+            if _alive(row["owner_pid"], row["owner_started"]):
+                continue
+            changed = self._write(
+                "UPDATE runs SET status = 'interrupted', error = ?, finished_at = "
+                "COALESCE((SELECT max(at) FROM steps WHERE run_id = runs.id), started_at) "
+                "WHERE id = ? AND status = 'running'",
+                [f"the process that ran it (pid {row['owner_pid']}) ended before the run finished", row["id"]],
+            )
+            if changed:
+                swept.append(row["id"])
+        return swept
 
     def set_human_label(self, run_id: str, label: str, correction: str | None = None) -> None:
         """A person's verdict on a run (``correct`` or ``incorrect``) and, optionally, the right answer."""
@@ -189,3 +229,17 @@ class TrajectoryLog:
         ).fetchall()
         run["steps"] = [{**dict(step), "data": json.loads(step["data"])} for step in steps]
         return run
+
+
+def _alive(pid: int | None, started: float | None) -> bool:
+    """Whether process ``pid``, started at ``started`` (a reused pid has a later start), is still running;
+    one that exists but may not be inspected counts as running."""
+    if pid is None or started is None:
+        return False
+    try:
+        process = psutil.Process(pid)
+        return abs(process.create_time() - started) < 1.0 and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
+        return True
