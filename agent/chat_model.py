@@ -30,7 +30,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field
 
 from agent.engines.base import Generation
-from agent.template import CALL_OPEN, TURN_END, parse_model_turn, render_prompt, tool_call_grammar
+from agent.template import CALL_CLOSE, CALL_OPEN, TURN_END, parse_model_turn, render_prompt, tool_call_grammar
 
 _POLL_S = 0.05
 
@@ -47,6 +47,8 @@ class LocalChatModel(BaseChatModel):
     engine: Any = Field(exclude=True)
     """The ``agent.engines.base.Engine`` that generates text."""
     max_tokens: int = 256
+    """Token budget of a turn; a tool call cut off by it is generated again with ``max_call_tokens``."""
+    max_call_tokens: int = 1024
     few_shot: bool = False
     constrained: bool = True
     disable_streaming: bool | str = "tool_calling"
@@ -139,6 +141,15 @@ class LocalChatModel(BaseChatModel):
             on_token=gate.feed,
             cancel=cancel,
         )
+        if grammar and _cut_off_call(generation, self.max_tokens) and self.max_call_tokens > self.max_tokens:
+            # Greedy decoding with the prompt's KV cache reused: the same call again, now with room to finish.
+            generation = self.engine.generate(
+                prompt,
+                grammar=grammar,
+                max_tokens=self.max_call_tokens,
+                stop=[TURN_END, *(stop or [])],
+                cancel=cancel,
+            )
         parsed = parse_model_turn(generation.text, [tool["name"] for tool in tools])
         return AIMessage(
             content=parsed.content,
@@ -158,6 +169,12 @@ class LocalChatModel(BaseChatModel):
             "cached_prompt_tokens": generation.cached_prompt_tokens,
             "raw": generation.text,
         }
+
+
+def _cut_off_call(generation: Generation, max_tokens: int) -> bool:
+    """Whether the turn is a tool call that the token budget ended before its closing tag."""
+    text = generation.text.lstrip()
+    return text.startswith(CALL_OPEN) and CALL_CLOSE not in text and generation.completion_tokens >= max_tokens
 
 
 class AnswerGate:

@@ -31,6 +31,23 @@ def test_unparseable_output_becomes_an_invalid_tool_call_with_the_error() -> Non
     assert "not valid JSON" in message.invalid_tool_calls[0]["error"]
 
 
+def test_a_call_cut_off_by_the_token_budget_is_generated_again_with_room_to_finish() -> None:
+    full = '<call>shortest_path {"source":"Oslo","target":"Bergen"}</call>'
+    engine = ScriptedEngine([full[:24], full])
+    model = LocalChatModel(engine=engine, max_tokens=6, max_call_tokens=64)
+    message = model.bind_tools(SPECS).invoke(QUESTION)
+    assert len(engine.prompts) == 2 and engine.prompts[0] == engine.prompts[1]
+    assert message.invalid_tool_calls == []
+    assert message.tool_calls[0]["args"] == {"source": "Oslo", "target": "Bergen"}
+
+
+def test_an_answer_cut_off_by_the_token_budget_is_not_generated_again() -> None:
+    engine = ScriptedEngine(["Oslo and Bergen are one hop apart, and the road"])
+    message = LocalChatModel(engine=engine, max_tokens=6).bind_tools(SPECS).invoke(QUESTION)
+    assert len(engine.prompts) == 1
+    assert message.content.startswith("Oslo and Bergen")
+
+
 def test_without_tools_there_is_no_grammar_and_the_answer_streams() -> None:
     engine = ScriptedEngine(["Oslo and Bergen are one hop apart."])
     chunks = list(LocalChatModel(engine=engine).stream(QUESTION))
