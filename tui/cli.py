@@ -1,8 +1,8 @@
 """The ``graph-agent`` command line: a stable contract that later issues extend (ask, chat, eval, finetune).
 
-Commands now: ``ask``, ``graph info``, ``graph samples``, ``tools list``, ``tools call``, ``cache stats|clear``
-and ``bench tools``. Errors are printed as one clear line on stderr with exit status 2; a tool that returns an error
-result prints it as JSON and exits 1.
+Commands now: ``ask``, ``graph info``, ``graph samples``, ``tools list``, ``tools call``, ``cache stats|clear``,
+``bench tools`` and ``bench agent``. Errors are printed as one clear line on stderr with exit status 2; a tool
+that returns an error result prints it as JSON and exits 1.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from benchmarks.agent_bench import DEFAULT_MAX_TOKENS
 from graphs.errors import GraphError
 from graphs.sources import GraphSource, open_backend
 
@@ -207,6 +208,23 @@ def _bench_tools(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_agent(args: argparse.Namespace) -> int:
+    from benchmarks.agent_bench import BenchError, run_agent_benchmark
+
+    try:
+        run_agent_benchmark(
+            engines=[e.strip() for e in args.engines.split(",") if e.strip()],
+            questions=args.questions,
+            adapter=args.adapter,
+            max_tokens=args.max_tokens,
+            out=args.out,
+        )
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``graph-agent`` (exposed for tests and ``--help`` docs)."""
     parser = argparse.ArgumentParser(
@@ -263,6 +281,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench_tools.add_argument("--repeats", type=int, default=5, help="timed repeats per figure (median)")
     bench_tools.add_argument("--out", default=None, help="also write the figures as JSON here")
     bench_tools.set_defaults(func=_bench_tools)
+    bench_agent = bench.add_parser("agent", help="the agent end to end: llama.cpp and transformers side by side")
+    bench_agent.add_argument("--engines", default="llamacpp,hf", help="engines to compare, comma list")
+    bench_agent.add_argument("--questions", type=int, default=30, help="how many of the 30 fixed questions")
+    bench_agent.add_argument("--adapter", default="none", help="LoRA adapter: 'none' (few-shot baseline) or PATH")
+    bench_agent.add_argument(
+        "--max-tokens", type=int, default=DEFAULT_MAX_TOKENS, help="tokens per model turn (default %(default)s)"
+    )
+    bench_agent.add_argument("--out", default=None, help="also write the figures as JSON here")
+    bench_agent.set_defaults(func=_bench_agent)
     return parser
 
 
