@@ -30,7 +30,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field
 
 from agent.engines.base import Generation
-from agent.template import CALL_CLOSE, CALL_OPEN, TURN_END, parse_model_turn, render_prompt, tool_call_grammar
+from agent.template import CALL_OPEN, TURN_END, ParsedTurn, parse_model_turn, render_prompt, tool_call_grammar
 
 _POLL_S = 0.05
 
@@ -141,7 +141,9 @@ class LocalChatModel(BaseChatModel):
             on_token=gate.feed,
             cancel=cancel,
         )
-        if grammar and _cut_off_call(generation, self.max_tokens) and self.max_call_tokens > self.max_tokens:
+        names = [tool["name"] for tool in tools]
+        parsed = parse_model_turn(generation.text, names)
+        if grammar and _cut_off_call(generation, parsed, self.max_tokens) and self.max_call_tokens > self.max_tokens:
             # Greedy decoding with the prompt's KV cache reused: the same call again, now with room to finish.
             generation = self.engine.generate(
                 prompt,
@@ -150,7 +152,7 @@ class LocalChatModel(BaseChatModel):
                 stop=[TURN_END, *(stop or [])],
                 cancel=cancel,
             )
-        parsed = parse_model_turn(generation.text, [tool["name"] for tool in tools])
+            parsed = parse_model_turn(generation.text, names)
         return AIMessage(
             content=parsed.content,
             tool_calls=parsed.tool_calls,
@@ -171,10 +173,11 @@ class LocalChatModel(BaseChatModel):
         }
 
 
-def _cut_off_call(generation: Generation, max_tokens: int) -> bool:
-    """Whether the turn is a tool call that the token budget ended before its closing tag."""
-    text = generation.text.lstrip()
-    return text.startswith(CALL_OPEN) and CALL_CLOSE not in text and generation.completion_tokens >= max_tokens
+def _cut_off_call(generation: Generation, parsed: ParsedTurn, max_tokens: int) -> bool:
+    """Whether the turn is a tool call that the token budget ended before it could be read (its text may even
+    hold ``</call>`` inside an unfinished string argument)."""
+    started = generation.text.lstrip().startswith(CALL_OPEN)
+    return started and bool(parsed.invalid_tool_calls) and generation.completion_tokens >= max_tokens
 
 
 class AnswerGate:

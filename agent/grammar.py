@@ -35,11 +35,15 @@ MAX_ENUMERATED_INTS = 256
 """Integer ranges up to this many values are spelled out exactly; wider or half-open ones use a digit pattern
 that is exact for the bounds our tools use (none, ``minimum`` 0 or 1) and only keeps the sign otherwise."""
 
+MAX_STRING_CHARS = 256
+"""Longest string the grammar lets a model write (a schema's own ``maxLength`` wins): without a bound, a model
+stuck inside a string could fill any token budget and leave a call that cannot be read."""
+
 _ANNOTATIONS = frozenset({"title", "description", "default", "examples", "$defs", "definitions", "$schema"})
 
 _BASE_RULES = {
     "answer": r"[^<\x20\t\n\r] [^\x00]*",
-    "string": r'"\"" char* "\""',
+    "string": r'"\"" char{0,256} "\""',
     "char": r'[^"\\\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F]{4})',
     "integer": r'"-"? ([0-9] | [1-9] [0-9]{0,18})',
     "number": r'"-"? ([0-9] | [1-9] [0-9]{0,18}) ("." [0-9]{1,24})? ([eE] [-+]? [0-9]{1,3})?',
@@ -156,8 +160,8 @@ class _Builder:
 
     def _string(self, schema: Mapping[str, Any]) -> str:
         self.require("string")
-        low, high = schema.get("minLength", 0), schema.get("maxLength")
-        if low == 0 and high is None:
+        low, high = schema.get("minLength", 0), schema.get("maxLength", MAX_STRING_CHARS)
+        if low == 0 and high == MAX_STRING_CHARS:
             return "string"
         return f'"\\"" char{_repeat(low, high)} "\\""'
 

@@ -41,6 +41,14 @@ def test_a_call_cut_off_by_the_token_budget_is_generated_again_with_room_to_fini
     assert message.tool_calls[0]["args"] == {"source": "Oslo", "target": "Bergen"}
 
 
+def test_a_cut_off_call_with_a_closing_tag_inside_its_string_is_generated_again() -> None:
+    full = '<call>shortest_path {"source":"Oslo</call>x","target":"Bergen"}</call>'
+    engine = ScriptedEngine([full[:40], full])
+    message = LocalChatModel(engine=engine, max_tokens=10).bind_tools(SPECS).invoke(QUESTION)
+    assert len(engine.prompts) == 2
+    assert message.tool_calls[0]["args"] == {"source": "Oslo</call>x", "target": "Bergen"}
+
+
 def test_an_answer_cut_off_by_the_token_budget_is_not_generated_again() -> None:
     engine = ScriptedEngine(["Oslo and Bergen are one hop apart, and the road"])
     message = LocalChatModel(engine=engine, max_tokens=6).bind_tools(SPECS).invoke(QUESTION)
