@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import neo4j
 import pytest
 
+from agent.engines import make_engine
+from agent.engines.base import Engine
 from benchmarks.bolt_server import BoltServer, running_server
 
 
@@ -28,3 +30,12 @@ def bolt(request: pytest.FixtureRequest) -> Iterator[tuple[BoltServer, neo4j.Dri
 def bolt_driver(bolt: tuple[BoltServer, neo4j.Driver]) -> neo4j.Driver:
     """The module's one driver, connected to 127.0.0.1."""
     return bolt[1]
+
+
+@pytest.fixture(scope="module")
+def llama() -> Iterator[Engine]:
+    """The llama.cpp engine on the default base model without adapter (the untuned baseline), one per module."""
+    pytest.importorskip("llama_cpp")
+    engine = make_engine("llamacpp", adapter="none")
+    yield engine
+    engine.close()

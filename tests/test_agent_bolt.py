@@ -20,7 +20,7 @@ import networkx as nx
 import pytest
 
 from agent.context import AgentConfig
-from agent.engines import Engine, make_engine
+from agent.engines import Engine
 from agent.session import AgentSession
 from benchmarks.bolt_server import BoltServer, load_nx_graph, running_server
 from graphs.backend import GraphBackend
@@ -33,14 +33,6 @@ pytestmark = pytest.mark.bolt
 QUESTION = "Is there a path from 1 to 6?"
 GRAPH = nx.path_graph(range(1, 7), create_using=nx.DiGraph)
 """1 -> 2 -> ... -> 6: integer names, as in the template's few-shot example the base model leans on."""
-
-
-@pytest.fixture(scope="module")
-def llama() -> Iterator[Engine]:
-    pytest.importorskip("llama_cpp")
-    engine = make_engine("llamacpp", adapter="none")
-    yield engine
-    engine.close()
 
 
 @pytest.fixture(scope="module")

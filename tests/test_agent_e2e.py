@@ -61,14 +61,6 @@ def hf_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentSessio
     backend.close()
 
 
-@pytest.fixture(scope="module")
-def llama() -> Iterator[Engine]:
-    pytest.importorskip("llama_cpp")
-    engine = make_engine("llamacpp", adapter="none")
-    yield engine
-    engine.close()
-
-
 def assert_a_whole_run(session: AgentSession, answer: AgentAnswer, events: list[dict[str, Any]],
                        graph: GraphBackend) -> dict[str, Any]:
     """What every real run must show: tool results that are the graph's, and the run logged step by step."""
