@@ -11,7 +11,8 @@ marks ``interrupted`` every run still ``running`` whose process is gone, e.g. af
 
 Steps are ``(run_id, seq, at, kind, data)`` with ``kind`` one of ``ingest``, ``cache``, ``model``, ``tool``,
 ``invalid`` (a malformed tool call fed back) and ``answer``; ``data`` is JSON (messages, tool calls with
-arguments and results, errors, timings, token counts).
+arguments and results, errors, timings, token counts). People's judgements come later: a run's ``human_label``
+and ``correction`` (``set_human_label``), and blind A/B choices between two runs (``record_comparison``).
 
 >>> import tempfile, pathlib
 >>> log = TrajectoryLog(pathlib.Path(tempfile.mkdtemp()) / "t.sqlite")
@@ -35,9 +36,11 @@ from typing import Any, TextIO
 
 import psutil
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATUSES = ("running", "ok", "error", "interrupted")
 HUMAN_LABELS = ("correct", "incorrect")
+COMPARISON_CHOICES = ("a", "b", "tie", "both_bad")
+"""A blind A/B choice: run ``a`` won, run ``b`` won, equally good, or both wrong."""
 FILE_NAME = "trajectories.sqlite"
 
 _SCHEMA = """
@@ -75,6 +78,16 @@ CREATE TABLE IF NOT EXISTS steps (
     PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at);
+CREATE TABLE IF NOT EXISTS comparisons (
+    id TEXT PRIMARY KEY,
+    at REAL NOT NULL,
+    question TEXT NOT NULL,
+    run_a TEXT NOT NULL REFERENCES runs(id),
+    run_b TEXT NOT NULL REFERENCES runs(id),
+    config_a TEXT NOT NULL,
+    config_b TEXT NOT NULL,
+    choice TEXT NOT NULL
+);
 """
 
 _OWNER_COLUMNS = {"owner_pid": "INTEGER", "owner_started": "REAL"}
@@ -176,6 +189,32 @@ class TrajectoryLog:
         )
         if not changed:
             raise KeyError(f"no run {run_id}")
+
+    def record_comparison(
+        self, question: str, run_a: str, run_b: str, config_a: str, config_b: str, choice: str
+    ) -> str:
+        """A person's blind A/B choice between two runs answering ``question`` (``config_a``/``config_b`` name
+        the configurations, e.g. ``base`` and an adapter id; ``choice`` is one of ``COMPARISON_CHOICES``);
+        returns the comparison id. ``KeyError`` if either run is unknown."""
+        if choice not in COMPARISON_CHOICES:
+            raise ValueError(f"choice must be one of {', '.join(COMPARISON_CHOICES)}, got {choice!r}")
+        with self._lock:
+            known = self._db.execute("SELECT count(*) FROM runs WHERE id IN (?, ?)", [run_a, run_b]).fetchone()[0]
+        if known != len({run_a, run_b}):
+            raise KeyError(f"no run {run_a} or {run_b}")
+        comparison_id = uuid.uuid4().hex
+        self._write(
+            "INSERT INTO comparisons (id, at, question, run_a, run_b, config_a, config_b, choice) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [comparison_id, time.time(), question, run_a, run_b, config_a, config_b, choice],
+        )
+        return comparison_id
+
+    def comparisons(self) -> list[dict[str, Any]]:
+        """Every blind A/B choice, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM comparisons ORDER BY at").fetchall()
+        return [dict(row) for row in rows]
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         """One run with its steps (``KeyError`` if unknown)."""

@@ -59,6 +59,21 @@ def test_a_human_label_and_correction_can_be_set_later(tmp_path: Path) -> None:
             log.set_human_label("no-such-run", "correct")
 
 
+def test_a_blind_ab_choice_is_recorded_between_two_known_runs(tmp_path: Path) -> None:
+    with TrajectoryLog(tmp_path / "t.sqlite") as log:
+        run_a, run_b = log.start_run("q"), log.start_run("q")
+        comparison = log.record_comparison("q", run_a, run_b, "base", "adapters/sft", "b")
+        stored = log.comparisons()
+        assert [row["id"] for row in stored] == [comparison]
+        assert (stored[0]["config_a"], stored[0]["config_b"], stored[0]["choice"]) == ("base", "adapters/sft", "b")
+        with pytest.raises(ValueError, match="a, b, tie, both_bad"):
+            log.record_comparison("q", run_a, run_b, "base", "x", "left")
+        with pytest.raises(KeyError):
+            log.record_comparison("q", run_a, "no-such-run", "base", "x", "a")
+    with TrajectoryLog(tmp_path / "t.sqlite") as reopened:
+        assert len(reopened.comparisons()) == 1
+
+
 def test_bad_fields_and_statuses_are_refused(tmp_path: Path) -> None:
     with TrajectoryLog(tmp_path / "t.sqlite") as log:
         with pytest.raises(ValueError, match="unknown run fields: colour"):
