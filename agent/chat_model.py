@@ -30,9 +30,12 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field
 
 from agent.engines.base import Generation
+from agent.grammar import max_call_bytes
 from agent.template import CALL_OPEN, TURN_END, ParsedTurn, parse_model_turn, render_prompt, tool_call_grammar
 
 _POLL_S = 0.05
+FALLBACK_CALL_TOKENS = 4096
+"""Second-try budget when neither the grammar nor the engine bounds a call's length."""
 
 
 class LocalChatModel(BaseChatModel):
@@ -47,8 +50,10 @@ class LocalChatModel(BaseChatModel):
     engine: Any = Field(exclude=True)
     """The ``agent.engines.base.Engine`` that generates text."""
     max_tokens: int = 256
-    """Token budget of a turn; a tool call cut off by it is generated again with ``max_call_tokens``."""
-    max_call_tokens: int = 1024
+    """Token budget of a turn; a tool call cut off by it is generated again with room to finish."""
+    max_call_tokens: int | None = None
+    """Budget of that second try; None: the longest call the grammar admits for the bound tools (in bytes: a
+    token adds at least one), as far as the engine's context (``n_ctx``) leaves room after the prompt."""
     few_shot: bool = False
     constrained: bool = True
     disable_streaming: bool | str = "tool_calling"
@@ -143,12 +148,13 @@ class LocalChatModel(BaseChatModel):
         )
         names = [tool["name"] for tool in tools]
         parsed = parse_model_turn(generation.text, names)
-        if grammar and _cut_off_call(generation, parsed, self.max_tokens) and self.max_call_tokens > self.max_tokens:
+        budget = self._call_budget(tools, generation.prompt_tokens)
+        if grammar and _cut_off_call(generation, parsed, self.max_tokens) and budget > self.max_tokens:
             # Greedy decoding with the prompt's KV cache reused: the same call again, now with room to finish.
             generation = self.engine.generate(
                 prompt,
                 grammar=grammar,
-                max_tokens=self.max_call_tokens,
+                max_tokens=budget,
                 stop=[TURN_END, *(stop or [])],
                 cancel=cancel,
             )
@@ -160,6 +166,15 @@ class LocalChatModel(BaseChatModel):
             usage_metadata=_usage(generation),
             response_metadata=self._metadata(generation),
         )
+
+    def _call_budget(self, tools: Sequence[Mapping[str, Any]], prompt_tokens: int) -> int:
+        """Tokens that let any call to ``tools`` finish: see ``max_call_tokens``."""
+        limits = [max_call_bytes(tools) if tools else None, self.max_call_tokens]
+        n_ctx = getattr(self.engine, "n_ctx", None)
+        if n_ctx:
+            limits.append(n_ctx - prompt_tokens)
+        known = [limit for limit in limits if limit is not None]
+        return min(known) if known else FALLBACK_CALL_TOKENS
 
     def _metadata(self, generation: Generation) -> dict[str, Any]:
         return {

@@ -8,7 +8,8 @@ decoding with this grammar makes every model turn either
 - ``<call>NAME ARGS</call>`` with NAME one of the bound tools and ARGS a compact JSON object (no whitespace)
   that is valid for that tool's argument schema.
 
-Object keys come in a fixed order, the schema's ``properties`` order (the order ``render_tool_call`` writes
+Every call the grammar admits has a bounded length (strings, arrays and free-keyed objects are bounded), so
+``max_call_bytes`` tells how many tokens always suffice to finish one. Object keys come in a fixed order, the schema's ``properties`` order (the order ``render_tool_call`` writes
 them); optional keys may be left out. The text uses the GBNF subset that both llama.cpp
 (``LlamaGrammar.from_string``) and xgrammar (``Grammar.from_ebnf``) accept, so one grammar serves every engine.
 
@@ -38,6 +39,13 @@ that is exact for the bounds our tools use (none, ``minimum`` 0 or 1) and only k
 MAX_STRING_CHARS = 256
 """Longest string the grammar lets a model write (a schema's own ``maxLength`` wins): without a bound, a model
 stuck inside a string could fill any token budget and leave a call that cannot be read."""
+
+MAX_FREE_PAIRS = 16
+"""Most key-value pairs in an object with free keys (a schema's own ``maxProperties`` wins), so that every call
+the grammar admits has a bounded length (``max_call_bytes``)."""
+
+MAX_CHAR_BYTES = 6
+"""Longest UTF-8 encoding of one grammar ``char``: a ``\\uXXXX`` escape."""
 
 _ANNOTATIONS = frozenset({"title", "description", "default", "examples", "$defs", "definitions", "$schema"})
 
@@ -204,7 +212,8 @@ class _Builder:
             if extra is False:
                 return '"{" "}"'
             pair = self.add(f"{name}-pair", f'{self.require("string")} ":" {self.visit(extra, f"{name}-value")}')
-            return f'"{{" ({pair} ("," {pair})*)? "}}"'
+            most = schema.get("maxProperties", MAX_FREE_PAIRS)
+            return '"{" "}"' if most == 0 else f'"{{" ({pair} ("," {pair}){_repeat(0, most - 1)})? "}}"'
         pairs = [
             (self.add(f"{name}-{key}", f"{literal(_json(key) + ':')} {self.visit(sub, f'{name}-{key}')}"),
              key in required)
@@ -215,9 +224,73 @@ class _Builder:
 
 _KEYWORDS = frozenset(
     {"type", "properties", "required", "additionalProperties", "items", "prefixItems", "minItems", "maxItems",
-     "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "const",
-     "anyOf", "oneOf", "$ref"}
+     "minLength", "maxLength", "maxProperties", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+     "enum", "const", "anyOf", "oneOf", "$ref"}
 )
+
+
+def max_call_bytes(tools: Sequence[Mapping[str, Any]]) -> int | None:
+    """The longest tool call (``<call>NAME ARGS</call>``, in UTF-8 bytes) that ``tool_call_grammar(tools)``
+    admits, or None if some tool's schema allows unbounded values (``true``/``{}`` schemas, arrays without
+    ``maxItems``). Each generated token adds at least one byte, so this many tokens always finish a call."""
+    longest = 0
+    for tool in tools:
+        spec = tool.get("function", tool)
+        parameters = spec.get("parameters") or {"type": "object", "properties": {}}
+        args = _max_bytes(parameters, parameters)
+        if args is None:
+            return None
+        longest = max(longest, len(f"{CALL_OPEN}{spec['name']} {CALL_CLOSE}".encode()) + args)
+    return longest
+
+
+def _max_bytes(schema: Mapping[str, Any] | bool, root: Mapping[str, Any]) -> int | None:
+    """Longest compact JSON text (bytes) of a value the grammar admits under ``schema``; None if unbounded."""
+    if schema is True or schema == {} or schema is False:
+        return None
+    if "$ref" in schema:
+        node: Any = root
+        for part in schema["$ref"][2:].split("/"):
+            node = node[part]
+        return _max_bytes(node, root)
+    if "const" in schema:
+        return len(_json(schema["const"]).encode())
+    if "enum" in schema:
+        return max(len(_json(value).encode()) for value in schema["enum"])
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if options is None and isinstance(schema.get("type"), list):
+        options = [{**schema, "type": kind} for kind in schema["type"]]
+    if options is not None:
+        sizes = [_max_bytes(option, root) for option in options]
+        return None if None in sizes else max(sizes)
+    kind = schema.get("type")
+    if kind == "object" or (kind is None and "properties" in schema):
+        properties = schema.get("properties", {})
+        if not properties:
+            extra = schema.get("additionalProperties", True)
+            most = 0 if extra is False else schema.get("maxProperties", MAX_FREE_PAIRS)
+            value = _max_bytes(extra, root) if most else 0
+            pair = None if value is None else 2 + MAX_STRING_CHARS * MAX_CHAR_BYTES + 1 + value
+            return None if pair is None else 2 + most * pair + max(most - 1, 0)
+        sizes = [_max_bytes(sub, root) for sub in properties.values()]
+        if None in sizes:
+            return None
+        keys = sum(len(_json(key).encode()) + 1 for key in properties)
+        return 2 + keys + sum(sizes) + len(sizes) - 1
+    if kind == "array":
+        prefix = schema.get("prefixItems")
+        if prefix is not None:
+            sizes = [_max_bytes(item, root) for item in prefix]
+            return None if None in sizes else 2 + sum(sizes) + max(len(sizes) - 1, 0)
+        most, item = schema.get("maxItems"), _max_bytes(schema.get("items", True), root)
+        if most is None or item is None:
+            return None
+        return 2 + most * item + max(most - 1, 0)
+    if kind == "string":
+        return 2 + schema.get("maxLength", MAX_STRING_CHARS) * MAX_CHAR_BYTES
+    if kind == "integer":
+        return 20
+    return {"number": 50, "boolean": 5, "null": 4}[kind]
 
 
 def _members(pairs: list[tuple[str, bool]]) -> str:

@@ -1,6 +1,6 @@
 """A scripted stand-in for an ``Engine``: replays preset model turns, for unit tests of the agent's logic.
 
-It records every prompt and grammar it is given and streams each reply in small pieces through ``on_token``,
+It records every prompt, grammar and token budget it is given and streams each reply in small pieces through ``on_token``,
 honouring ``cancel`` like a real engine. The real engines are exercised by the model tests, never only this.
 """
 
@@ -25,6 +25,7 @@ class ScriptedEngine:
         self.adapter_id = adapter_id
         self.prompts: list[str] = []
         self.grammars: list[str | None] = []
+        self.budgets: list[int] = []
         self.closed = False
 
     def generate(
@@ -39,6 +40,7 @@ class ScriptedEngine:
     ) -> Generation:
         self.prompts.append(prompt)
         self.grammars.append(grammar)
+        self.budgets.append(max_tokens)
         if not self.replies:
             raise AssertionError("the scripted engine ran out of replies")
         reply = self.replies.pop(0)

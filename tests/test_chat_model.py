@@ -6,6 +6,7 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 
 from agent.chat_model import AnswerGate, LocalChatModel
+from agent.grammar import max_call_bytes
 from tests.scripted_engine import ScriptedEngine
 from tools.registry import get_tool, tool_specs
 
@@ -47,6 +48,17 @@ def test_a_cut_off_call_with_a_closing_tag_inside_its_string_is_generated_again(
     message = LocalChatModel(engine=engine, max_tokens=10).bind_tools(SPECS).invoke(QUESTION)
     assert len(engine.prompts) == 2
     assert message.tool_calls[0]["args"] == {"source": "Oslo</call>x", "target": "Bergen"}
+
+
+def test_the_second_try_gets_the_longest_call_the_grammar_admits_within_the_engines_context() -> None:
+    full = '<call>shortest_path {"source":"Oslo","target":"Bergen"}</call>'
+    roomy = ScriptedEngine([full[:24], full])
+    LocalChatModel(engine=roomy, max_tokens=6).bind_tools(SPECS).invoke(QUESTION)
+    assert roomy.budgets == [6, max_call_bytes(SPECS)]
+    tight = ScriptedEngine([full[:24], full])
+    tight.n_ctx = len(roomy.prompts[0]) // 4 + 500
+    LocalChatModel(engine=tight, max_tokens=6).bind_tools(SPECS).invoke(QUESTION)
+    assert tight.budgets == [6, 500]
 
 
 def test_an_answer_cut_off_by_the_token_budget_is_not_generated_again() -> None:

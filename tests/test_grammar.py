@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from agent.grammar import UnsupportedSchema, tool_call_grammar
+from agent.grammar import MAX_FREE_PAIRS, MAX_STRING_CHARS, UnsupportedSchema, max_call_bytes, tool_call_grammar
 from agent.template import TURN_END, parse_model_turn, render_tool_call
 from tools.registry import TOOLS, get_tool, tool_specs
 
@@ -190,3 +190,39 @@ def _walk(data: st.DataObject, free_steps: int = 60, max_steps: int = 400) -> st
             return "".join(pieces)
         pieces.append(WALK_VOCAB[token])
     raise AssertionError(f"walk did not end: {''.join(pieces)!r}")
+
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_call_the_grammar_accepts_is_longer_than_max_call_bytes_of_its_tool(data):
+    """The second-try budget of a cut-off call relies on this bound."""
+    text = _walk(data)
+    if text.startswith("<call>"):
+        name = text[len("<call>") :].split(" ", 1)[0]
+        assert len(text.encode()) <= max_call_bytes(tool_specs([get_tool(name)]))
+
+
+def test_max_call_bytes_is_reached_by_a_call_of_longest_escaped_strings():
+    [spec] = tool_specs([get_tool("node_info")])
+    longest = '<call>node_info {"node":"' + "\\u00e9" * MAX_STRING_CHARS + '"}</call>'
+    assert accepts_with(tool_call_grammar([spec]), longest)
+    assert not accepts_with(tool_call_grammar([spec]), longest.replace('"}', 'x"}'))
+    assert len(longest.encode()) == max_call_bytes([spec])
+
+
+def test_free_keyed_objects_are_bounded_so_every_tool_call_has_a_longest_length():
+    assert max_call_bytes(SPECS) is not None
+    assert max_call_bytes([{"name": "f", "parameters": {"type": "object", "properties": {"x": {}}}}]) is None
+    schema = {"type": "object", "properties": {"p": {"type": "object", "additionalProperties": {"type": "boolean"}}}}
+    grammar = tool_call_grammar([{"name": "f", "parameters": schema}])
+    pairs = ",".join(f'"k{i}":true' for i in range(MAX_FREE_PAIRS))
+    assert accepts_with(grammar, '<call>f {"p":{' + pairs + "}}</call>")
+    assert not accepts_with(grammar, '<call>f {"p":{' + pairs + ',"x":true}}</call>')
+
+
+def accepts_with(grammar: str, text: str) -> bool:
+    """Whether ``grammar`` matches all of ``text`` and may end there."""
+    compiled_grammar = xgr.GrammarCompiler(xgr.TokenizerInfo([]), cache_enabled=False).compile_grammar(grammar)
+    matcher = xgr.GrammarMatcher(compiled_grammar, terminate_without_stop_token=True)
+    return matcher.accept_string(text) and matcher.is_terminated()

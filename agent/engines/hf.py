@@ -43,6 +43,7 @@ class HFEngine:
             self.model = PeftModel.from_pretrained(self.model, adapter.path)
         self.model.eval()
         self._vocab_size = self.model.config.get_text_config().vocab_size
+        self.n_ctx: int = self.model.config.get_text_config().max_position_embeddings
         self._compiler: xgr.GrammarCompiler | None = None
         self._grammars: dict[str, xgr.CompiledGrammar] = {}
         self._cache: DynamicCache | None = None
