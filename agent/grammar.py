@@ -9,9 +9,10 @@ decoding with this grammar makes every model turn either
   that is valid for that tool's argument schema.
 
 Every call the grammar admits has a bounded length (strings, arrays and free-keyed objects are bounded), so
-``max_call_bytes`` tells how many tokens always suffice to finish one. Object keys come in a fixed order, the schema's ``properties`` order (the order ``render_tool_call`` writes
-them); optional keys may be left out. The text uses the GBNF subset that both llama.cpp
-(``LlamaGrammar.from_string``) and xgrammar (``Grammar.from_ebnf``) accept, so one grammar serves every engine.
+``max_call_bytes`` tells how many tokens always suffice to finish one. Object keys come in a fixed order, the
+schema's ``properties`` order (the order ``render_tool_call`` writes them); optional keys may be left out.
+The text uses the GBNF subset that both llama.cpp (``LlamaGrammar.from_string``) and xgrammar
+(``Grammar.from_ebnf``) accept, so one grammar serves every engine.
 
 A hand-written converter rather than llama.cpp's ``json_schema_to_gbnf`` or xgrammar's JSON-schema compiler:
 those allow free whitespace (the model was trained on compact JSON only) and the latter emits lookaheads

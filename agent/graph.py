@@ -4,8 +4,8 @@
   active graph for the model; when the active graph is unreachable (a dead database) it answers at once;
 - ``lookup`` answers a first question in a thread from the answer cache, with its tool trace;
 - ``model`` asks the chat model for one turn: a tool call or the answer. Bounds are explicit: after
-  ``max_tool_rounds`` tool calls, or ``max_invalid_calls`` malformed ones, or a dead database, the agent
-  answers with what it has and says so;
+  ``max_tool_rounds`` tool calls, or ``max_invalid_calls`` malformed ones, or a call repeated with the same
+  arguments (its result cannot change), or a dead database, the agent answers with what it has and says so;
 - ``tools`` runs the call on the active graph (errors go back to the model, never raised); ``reject`` feeds a
   malformed call's parse error back to the model;
 - ``finish`` stores a clean answer in the answer cache.
@@ -88,6 +88,9 @@ def call_model(state: State, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     invalid = sum(1 for m in turn if isinstance(m, AIMessage) and m.invalid_tool_calls and not m.tool_calls)
     if response.tool_calls and rounds >= config.max_tool_rounds:
         return {"messages": [_forced(_limit_answer(turn, rounds), "round_limit", response)]}
+    if response.tool_calls and _repeats_a_call(turn, response):
+        text = "I stopped: the same tool call was asked for again, so its result will not change."
+        return {"messages": [_forced(text + _last_result(turn), "repeated_call", response)]}
     if response.invalid_tool_calls and not response.tool_calls and invalid >= config.max_invalid_calls:
         error = response.invalid_tool_calls[0].get("error") or "unparseable"
         text = f"I could not form a valid tool call after {invalid + 1} tries ({error}), so I have no answer."
@@ -174,9 +177,18 @@ def _forced(text: str, reason: str, replacing: AIMessage | None = None) -> AIMes
 
 
 def _limit_answer(turn: list[Any], rounds: int) -> str:
+    return f"I stopped after {rounds} tool calls (the limit) without reaching a final answer.{_last_result(turn)}"
+
+
+def _last_result(turn: list[Any]) -> str:
     results = [m for m in turn if isinstance(m, ToolMessage) and _error_code(m) is None]
-    tail = f" The last tool result was: {results[-1].text}" if results else " No tool call succeeded."
-    return f"I stopped after {rounds} tool calls (the limit) without reaching a final answer.{tail}"
+    return f" The last tool result was: {results[-1].text}" if results else " No tool call succeeded."
+
+
+def _repeats_a_call(turn: list[Any], response: AIMessage) -> bool:
+    """Whether ``response`` asks for a call (same tool, same arguments) already made in this turn."""
+    made = [(c["name"], c["args"]) for m in turn if isinstance(m, AIMessage) for c in m.tool_calls]
+    return any((call["name"], call["args"]) in made for call in response.tool_calls)
 
 
 def _error_code(message: ToolMessage) -> str | None:

@@ -134,11 +134,23 @@ def test_a_tool_error_goes_back_to_the_model_instead_of_raising(tmp_path: Path) 
 
 
 def test_the_round_limit_stops_the_loop_and_the_answer_says_so(tmp_path: Path) -> None:
-    with make_session(tmp_path, [PATH_CALL] * 3, max_tool_rounds=2) as session:
+    replies = ['<call>count_nodes {}</call>', PATH_CALL, '<call>count_edges {}</call>']
+    with make_session(tmp_path, replies, max_tool_rounds=2) as session:
         answer = session.ask("Shortest path from Oslo to Bergen?")
         calls = len(session.engine.prompts)
     assert calls == 3 and len(answer.tool_calls) == 2
     assert "I stopped after 2 tool calls (the limit)" in answer.answer and '"path":["Oslo","Bergen"]' in answer.answer
+
+
+def test_a_call_repeated_with_the_same_arguments_ends_the_turn_with_the_result_so_far(tmp_path: Path) -> None:
+    with make_session(tmp_path, [PATH_CALL, PATH_CALL]) as session:
+        answer = session.ask("Shortest path from Oslo to Bergen?")
+        calls = len(session.engine.prompts)
+        logged = session.log.get_run(answer.run_id)
+    assert calls == 2 and len(answer.tool_calls) == 1
+    assert answer.answer.startswith("I stopped: the same tool call was asked for again")
+    assert '"path":["Oslo","Bergen"]' in answer.answer
+    assert logged["status"] == "ok" and not answer.cached
 
 
 def test_an_empty_question_is_refused_with_a_clear_error(tmp_path: Path) -> None:
