@@ -31,7 +31,7 @@ from pydantic import ConfigDict, Field
 
 from agent.engines.base import Generation
 from agent.grammar import max_call_bytes
-from agent.template import CALL_OPEN, TURN_END, ParsedTurn, parse_model_turn, render_prompt, tool_call_grammar
+from agent.template import CALL_OPEN, MODEL_STOPS, ParsedTurn, parse_model_turn, render_prompt, tool_call_grammar
 
 _POLL_S = 0.05
 FALLBACK_CALL_TOKENS = 4096
@@ -142,7 +142,7 @@ class LocalChatModel(BaseChatModel):
             prompt,
             grammar=grammar,
             max_tokens=self.max_tokens,
-            stop=[TURN_END, *(stop or [])],
+            stop=[*MODEL_STOPS, *(stop or [])],
             on_token=gate.feed,
             cancel=cancel,
         )
@@ -155,7 +155,7 @@ class LocalChatModel(BaseChatModel):
                 prompt,
                 grammar=grammar,
                 max_tokens=budget,
-                stop=[TURN_END, *(stop or [])],
+                stop=[*MODEL_STOPS, *(stop or [])],
                 cancel=cancel,
             )
             parsed = parse_model_turn(generation.text, names)

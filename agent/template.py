@@ -19,7 +19,7 @@ The format (Gemma-3 turn markers; the base model has no tool tokens)::
     <start_of_turn>model
     ANSWER<end_of_turn>
 
-A model turn is either a final answer or exactly one call with compact JSON arguments, keys in schema order.
+A model turn is either a final answer (one line) or exactly one call with compact JSON arguments, keys in schema order.
 The system turn depends only on (instruction, tools, graph), so it is a fixed prompt prefix whose KV cache
 engines reuse; the few-shot examples (baseline only) follow it, then the conversation.
 
@@ -52,7 +52,9 @@ from agent.prompts import FEW_SHOT, SYSTEM_PROMPT
 __all__ = [
     "CALL_CLOSE",
     "CALL_OPEN",
+    "ANSWER_END",
     "CHAT_TEMPLATE",
+    "MODEL_STOPS",
     "TURN_END",
     "TURN_START",
     "ParsedTurn",
@@ -64,6 +66,11 @@ __all__ = [
 
 TURN_START = "<start_of_turn>"
 TURN_END = "<end_of_turn>"
+ANSWER_END = "\n"
+"""A final answer is one line, so generation stops at a newline too: the untuned model otherwise rambles on to
+its token budget, often into text that imitates more turns. A call never holds a raw newline (compact JSON)."""
+MODEL_STOPS = (TURN_END, ANSWER_END)
+"""Where a model turn ends."""
 
 _TEMPLATE_BODY = """\
 {%- macro text(content) -%}

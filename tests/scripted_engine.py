@@ -1,7 +1,8 @@
 """A scripted stand-in for an ``Engine``: replays preset model turns, for unit tests of the agent's logic.
 
-It records every prompt, grammar and token budget it is given and streams each reply in small pieces through ``on_token``,
-honouring ``cancel`` like a real engine. The real engines are exercised by the model tests, never only this.
+It records every prompt, grammar, token budget and stop list it is given and streams each reply in small
+pieces through ``on_token``, honouring ``cancel`` like a real engine. The real engines are exercised by the
+model tests, never only this.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class ScriptedEngine:
         self.prompts: list[str] = []
         self.grammars: list[str | None] = []
         self.budgets: list[int] = []
+        self.stops: list[list[str]] = []
         self.closed = False
 
     def generate(
@@ -41,6 +43,7 @@ class ScriptedEngine:
         self.prompts.append(prompt)
         self.grammars.append(grammar)
         self.budgets.append(max_tokens)
+        self.stops.append(list(stop))
         if not self.replies:
             raise AssertionError("the scripted engine ran out of replies")
         reply = self.replies.pop(0)

@@ -61,6 +61,12 @@ def test_the_second_try_gets_the_longest_call_the_grammar_admits_within_the_engi
     assert tight.budgets == [6, 500]
 
 
+def test_a_turn_ends_at_the_end_of_turn_marker_or_at_the_end_of_a_one_line_answer() -> None:
+    engine = ScriptedEngine(["Oslo and Bergen are one hop apart."])
+    LocalChatModel(engine=engine).bind_tools(SPECS).invoke(QUESTION)
+    assert engine.stops == [["<end_of_turn>", "\n"]]
+
+
 def test_an_answer_cut_off_by_the_token_budget_is_not_generated_again() -> None:
     engine = ScriptedEngine(["Oslo and Bergen are one hop apart, and the road"])
     message = LocalChatModel(engine=engine, max_tokens=6).bind_tools(SPECS).invoke(QUESTION)
