@@ -1,6 +1,7 @@
-"""The agent on a real Bolt server (FalkorDB) with the real default model on llama.cpp: tool calls run against
-the database, the trajectory log records the ``neo4j`` backend, ``graph-agent ask --neo4j`` answers, and a
-database that dies mid-run gives an answer saying so, an ``error`` run in the log, and no crash.
+"""The agent on a real Bolt server (FalkorDB) with the real default model on llama.cpp (and once on transformers,
+marked slow): tool calls run against the database, the trajectory log records the ``neo4j`` backend,
+``graph-agent ask --neo4j`` answers, and a database that dies mid-run gives an answer saying so, an ``error``
+run in the log, and no crash.
 
 The untuned base model's answers are poor, so these tests pin structure and loop behaviour, not answers: every
 tool result the agent reports must be what the backend returns for the same call. FalkorDB accepts no new Bolt
@@ -20,7 +21,7 @@ import networkx as nx
 import pytest
 
 from agent.context import AgentConfig
-from agent.engines import Engine
+from agent.engines import Engine, make_engine
 from agent.session import AgentSession
 from benchmarks.bolt_server import BoltServer, load_nx_graph, running_server
 from graphs.backend import GraphBackend
@@ -71,6 +72,21 @@ def test_tool_calls_run_against_neo4j_and_the_log_records_the_backend(
     ]
     streamed = [(e["name"], e["result"]) for e in events if e["type"] == "tool_result"]
     assert streamed == [(c["name"], c["result"]) for c in answer.tool_calls]
+
+
+@pytest.mark.slow
+def test_the_transformers_engine_answers_on_the_bolt_server_too(backend: Neo4jBackend, tmp_path: Path) -> None:
+    engine = make_engine("hf", adapter="none")
+    try:
+        with AgentSession(backend, config(tmp_path), engine=engine) as session:
+            answer = session.ask(QUESTION)
+            run = session.log.get_run(answer.run_id)
+    finally:
+        engine.close()
+    assert (answer.engine, answer.adapter) == ("hf", None) and answer.answer.strip()
+    assert answer.tool_calls, "the few-shot base model calls a tool for this question"
+    assert_results_are_the_backends(answer.tool_calls, backend)
+    assert (run["graph_backend"], run["status"]) == ("neo4j", "ok")
 
 
 def test_a_database_dying_mid_run_gives_an_answer_saying_so_and_an_error_run(llama: Engine, tmp_path: Path) -> None:
