@@ -64,6 +64,13 @@ _FILLER = (
     r"constraints?|dependencies|prerequisites?|precedence|here|our|suppose|simple|connections?|pairs?|"
     r"e|set|defined|by|below|tree|digraph|plus"
 )
+_WRITE_REQUEST = re.compile(
+    r"(?:^|[.!?\n])\s*(?:(?:please|can you|could you)\s+)?"
+    r"(?:add|create|insert|delete|remove|drop|merge|set|update|rename)\b[^.!?\n]*$",
+    re.IGNORECASE,
+)
+"""A sentence that asks to change the graph ("Add an edge between X and Y"): it describes no graph, it is a
+write request (which the tools refuse on a read-only database)."""
 _MARK = "\x00"
 _FILLER_BEFORE = re.compile(rf"(?:\b(?:{_FILLER})\b[ \t,:;=]*)+{_MARK}", re.IGNORECASE)
 _FILLER_AFTER = re.compile(rf"{_MARK}(?:[ \t,:;]*\b(?:{_FILLER})\b)+(?=[ \t]*(?:[.!?\n]|$))", re.IGNORECASE)
@@ -107,11 +114,14 @@ def parse_question_graph(text: str) -> ParsedGraph | None:
 
 
 def _select(text: str) -> list[Found]:
-    """Every extractor's findings, dropping those overlapping an earlier extractor's; in text order."""
+    """Every extractor's findings, dropping those inside a write request and those overlapping an earlier
+    extractor's; in text order."""
     chosen: list[Found] = []
     for extractor in EXTRACTORS:
         for found in extractor(text):
             start, end = found.span
+            if _WRITE_REQUEST.search(text, 0, start):
+                continue
             if all(end <= other.span[0] or start >= other.span[1] for other in chosen):
                 chosen.append(found)
     return sorted(chosen, key=lambda found: found.span)

@@ -31,7 +31,7 @@ _STOP = (
 )
 _CAP_NAME = rf"(?<![\w\"']){_STOP}[A-Z]\w*(?:[ ]{_STOP}[A-Z]\w*){{0,3}}"
 # A node named in prose: quoted, an integer, a capitalised name (several words) or one letter + digits.
-_PNODE = rf"(?:{_QUOTED}|\d+\b|{_CAP_NAME}|[a-z]\d*\b)"
+_PNODE = rf"(?:{_QUOTED}|(?<![\w\"'])\d+\b|{_CAP_NAME}|(?<![\w\"'])[a-z]\d*\b)"
 _PREFIX = r"(?:(?i:node|vertex|task|job|step|course|stage|city)\s+)?"
 _PNODE_P = rf"{_PREFIX}{_PNODE}"
 _ITEM_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"

@@ -260,10 +260,31 @@ def test_edge_stated_twice_keeps_last_weight() -> None:
         "Call f(a, b) and g(c, d) in Python.",
         "(x, y)",
         "",
+        "Who is linked to Nova?",
+        "What is connected to Oslo?",
+        "Which city is adjacent to Oslo?",
     ],
 )
 def test_plain_questions_are_not_graphs(text: str) -> None:
     assert parse_question_graph(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Add an edge between Oslo and Bergen.",
+        "Please create an edge from A to B.",
+        "Delete the edge between Oslo and Bergen.",
+        "Could you remove the edge 1-2?",
+    ],
+)
+def test_a_request_to_change_the_graph_is_not_a_graph(text: str) -> None:
+    assert parse_question_graph(text) is None
+
+
+def test_a_graph_before_a_write_request_is_still_read() -> None:
+    parsed = parse("Edges: 1-2, 2-3. Add an edge 3-4?")
+    assert sorted(parsed.graph.edges) == [(1, 2), (2, 3)] and parsed.question == "Add an edge 3-4?"
 
 
 def test_long_texts_parse_in_linear_time() -> None:
