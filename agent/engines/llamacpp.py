@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 import llama_cpp
 import numpy as np
 from llama_cpp._internals import LlamaTokenDataArray
+from llama_cpp._utils import suppress_stdout_stderr
 
 from agent.engines.base import Generation, GenerationCancelled, ModelFilesMissing, StopScanner
 from agent.model_files import AdapterSource, ModelSource
@@ -84,15 +85,16 @@ class LlamaCppEngine:
         self.model_id = model.model_id
         self.adapter_id = adapter.adapter_id if adapter else None
         self.n_ctx = n_ctx
-        self._llama = llama_cpp.Llama(
-            model_path=str(model.path),
-            lora_path=str(adapter.path) if adapter else None,
-            n_ctx=n_ctx,
-            n_threads=threads,
-            n_threads_batch=threads,
-            swa_full=True,
-            verbose=False,
-        )
+        with suppress_stdout_stderr(disable=False):  # llama.cpp logs its KV-cache setup even with verbose=False
+            self._llama = llama_cpp.Llama(
+                model_path=str(model.path),
+                lora_path=str(adapter.path) if adapter else None,
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                swa_full=True,
+                verbose=False,
+            )
         self._vocab = llama_cpp.llama_model_get_vocab(self._llama._model.model)
         self._n_vocab = self._llama.n_vocab()
         self._candidates = LlamaTokenDataArray(n_vocab=self._n_vocab)
