@@ -181,7 +181,7 @@ def render_prompt(
     body = [*head, *(FEW_SHOT if few_shot else ()), *messages[len(head) :]]
     try:
         return _compiled().render(
-            messages=[_template_message(message) for message in body],
+            messages=[template_message(message) for message in body],
             tools=[dict(spec) for spec in tools],
             graph_context=graph_context,
             add_generation_prompt=add_generation_prompt,
@@ -248,7 +248,7 @@ def _parse_call(body: str, tool_names: Collection[str]) -> tuple[str | None, Any
     return name, args, None
 
 
-def _template_message(message: BaseMessage) -> dict[str, Any]:
+def template_message(message: BaseMessage) -> dict[str, Any]:
     """A langchain-core message as a Hugging Face style chat message dict."""
     if isinstance(message, SystemMessage):
         return {"role": "system", "content": message.text}
