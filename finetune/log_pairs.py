@@ -1,0 +1,188 @@
+"""People's feedback in the trajectory log as DPO preference records (``finetune.records.preference_record``).
+
+The chat UI writes two kinds of feedback that make a chosen/rejected pair:
+
+- a **correction**: a run labelled ``incorrect`` with the answer it should have given. The prompt is the
+  conversation up to the question; ``rejected`` is what the model did (its tool calls, their results, its
+  answer); ``chosen`` keeps the same tool calls and results -- the tools compute exactly, and the model must
+  keep using them -- and ends with the correction instead. A run that made no tool call gets the correction
+  alone.
+- a **blind A/B choice** of ``a`` or ``b``: both runs answered the same question; the winner's completion is
+  ``chosen``, the loser's ``rejected``. A pair is only made when both runs saw the same prompt (same earlier
+  turns and graph); ``tie`` and ``both_bad`` decide nothing and make no pair.
+
+Each run is rebuilt from its logged steps as the messages the template renders (model turns, tool results as
+the compact JSON the model read), its earlier turns from the earlier ``ok`` runs of its thread. Runs that fed a
+malformed call back to the model are skipped (that turn is not a clean example), and so is anything else that
+cannot be rebuilt; the counts say why.
+
+>>> import tempfile, pathlib
+>>> human_pairs(TrajectoryLog(pathlib.Path(tempfile.mkdtemp()) / "t.sqlite")).records
+[]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from agent.trajectory import TrajectoryLog
+from finetune.records import preference_record
+from tools.registry import applicable_tools, to_content, tool_specs
+
+
+class FeedbackExportError(Exception):
+    """The log cannot be read or the pairs cannot be written; the message says which and why."""
+
+
+@dataclass
+class PairExport:
+    """The records and what went into them: ``corrections`` and ``comparisons`` made pairs; ``skipped``
+    counts feedback that could not, by reason."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    corrections: int = 0
+    comparisons: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class _Turn:
+    history: list[BaseMessage]
+    question: HumanMessage
+    completion: list[BaseMessage]
+    graph_context: str | None
+    tools: list[dict[str, Any]]
+
+
+def human_pairs(log: TrajectoryLog) -> PairExport:
+    """Every correction and decided blind A/B choice in ``log`` as preference records."""
+    export = PairExport()
+    runs = log.runs()
+    for run in runs:
+        if run["human_label"] == "incorrect" and run["correction"]:
+            _add(export, "corrections", lambda run=run: _correction_pair(log, runs, run))
+    for comparison in log.comparisons():
+        if comparison["choice"] in ("a", "b"):
+            _add(export, "comparisons", lambda c=comparison: _comparison_pair(log, runs, c))
+        else:
+            export.skipped[f"A/B choice {comparison['choice']} decides nothing"] += 1
+    return export
+
+
+def export_pairs(log_path: str | os.PathLike[str], out: str | os.PathLike[str]) -> PairExport:
+    """Write the human pairs of the log at ``log_path`` to ``out`` (JSON lines, replaced atomically)."""
+    log_path, out = Path(log_path), Path(out)
+    if not log_path.is_file():
+        raise FeedbackExportError(f"no trajectory log at {log_path}: chat with the agent first")
+    with TrajectoryLog(log_path) as log:
+        export = human_pairs(log)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, delete=False,
+                                         prefix=f".{out.name}.", suffix=".tmp") as handle:
+            for record in export.records:
+                handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        os.replace(handle.name, out)
+    except OSError as exc:
+        raise FeedbackExportError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    return export
+
+
+def _add(export: PairExport, kind: str, build: Any) -> None:
+    try:
+        record = build()
+    except _Skip as skip:
+        export.skipped[str(skip)] += 1
+        return
+    export.records.append(record)
+    setattr(export, kind, getattr(export, kind) + 1)
+
+
+class _Skip(Exception):
+    """Feedback that makes no pair; the message is the reason."""
+
+
+def _correction_pair(log: TrajectoryLog, runs: list[dict[str, Any]], run: dict[str, Any]) -> dict[str, Any]:
+    turn = _turn(log, runs, run["id"])
+    calls = turn.completion[:-1]
+    chosen = [*calls, AIMessage(run["correction"])]
+    provenance = {"source": "human_correction", "run_id": run["id"], "adapter_id": run["adapter_id"],
+                  "engine": run["engine"], "kept_tool_calls": len(calls)}
+    return _record(turn, chosen, turn.completion, provenance)
+
+
+def _comparison_pair(log: TrajectoryLog, runs: list[dict[str, Any]], comparison: dict[str, Any]) -> dict[str, Any]:
+    turn_a, turn_b = _turn(log, runs, comparison["run_a"]), _turn(log, runs, comparison["run_b"])
+    if (turn_a.history, turn_a.question, turn_a.graph_context) != (turn_b.history, turn_b.question,
+                                                                   turn_b.graph_context):
+        raise _Skip("A/B runs saw different prompts")
+    winner, loser = (turn_a, turn_b) if comparison["choice"] == "a" else (turn_b, turn_a)
+    if comparison["choice"] == "a":
+        names = comparison["config_a"], comparison["config_b"]
+    else:
+        names = comparison["config_b"], comparison["config_a"]
+    provenance = {"source": "human_ab", "comparison_id": comparison["id"], "chosen_config": names[0],
+                  "rejected_config": names[1], "run_a": comparison["run_a"], "run_b": comparison["run_b"]}
+    if [m.text for m in winner.completion] == [m.text for m in loser.completion]:
+        raise _Skip("A/B answers were identical")
+    return _record(winner, winner.completion, loser.completion, provenance)
+
+
+def _record(turn: _Turn, chosen: list[BaseMessage], rejected: list[BaseMessage],
+            provenance: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return preference_record([*turn.history, turn.question], chosen, rejected, tools=turn.tools,
+                                 graph_context=turn.graph_context, provenance=provenance)
+    except ValueError as exc:
+        raise _Skip(f"not a valid pair: {exc}") from None
+
+
+def _turn(log: TrajectoryLog, runs: list[dict[str, Any]], run_id: str) -> _Turn:
+    """Run ``run_id`` as messages: its thread's earlier ``ok`` turns, its question, and its completion."""
+    try:
+        run = log.get_run(run_id)
+    except KeyError:
+        raise _Skip("run missing from the log") from None
+    if run["status"] != "ok" or not run["answer"]:
+        raise _Skip(f"run ended {run['status']}, without an answer")
+    ingest = next((step["data"] for step in run["steps"] if step["kind"] == "ingest"), {})
+    history: list[BaseMessage] = []
+    earlier = [r for r in runs if r["thread_id"] and r["thread_id"] == run["thread_id"]
+               and r["started_at"] < run["started_at"] and r["status"] == "ok"]
+    for previous in earlier:
+        question, completion = _messages(log.get_run(previous["id"]))
+        history += [question, *completion]
+    question, completion = _messages(run)
+    kind = "networkx" if ingest.get("inline_graph") else run["graph_backend"]
+    tools = tool_specs(applicable_tools(SimpleNamespace(kind=kind)))  # only the backend's kind matters here
+    return _Turn(history, question, completion, ingest.get("graph_context"), tools)
+
+
+def _messages(run: dict[str, Any]) -> tuple[HumanMessage, list[BaseMessage]]:
+    """One logged run as its user turn and the model/tool turns that answered it."""
+    if any(step["kind"] == "invalid" for step in run["steps"]):
+        raise _Skip("run fed a malformed tool call back to the model")
+    question = run["question"]
+    completion: list[BaseMessage] = []
+    for step in run["steps"]:
+        data = step["data"]
+        if step["kind"] == "ingest" and data.get("question"):
+            question = data["question"]
+        elif step["kind"] == "model":
+            calls = [{"name": c["name"], "args": c["args"], "id": c["id"]} for c in data.get("tool_calls") or []]
+            completion.append(AIMessage(data.get("content") or "", tool_calls=calls))
+        elif step["kind"] == "tool":
+            completion.append(ToolMessage(to_content(data["result"]), tool_call_id=data["id"], name=data["name"]))
+    last = completion[-1] if completion else None
+    if not isinstance(last, AIMessage) or last.tool_calls:
+        completion.append(AIMessage(run["answer"]))
+    return HumanMessage(question), completion

@@ -1,0 +1,1 @@
+"""Screens of the chat UI, one per file: the chat itself and its dialogs (load graph, correction, history)."""
