@@ -1,0 +1,87 @@
+"""``graph-agent finetune dpo``: DPO of the SFT adapter on preference pairs with TRL's ``DPOTrainer``.
+
+The policy is the base model with the SFT adapter (``--sft_adapter``), trained further; the reference is that
+same SFT model, frozen (TRL copies the loaded adapter into a ``ref`` adapter), so DPO moves the SFT policy and
+the result stays one LoRA adapter that both engines can load. Without ``--sft_adapter`` a fresh LoRA
+(``ModelConfig``'s ``lora_*``) is trained against the base model. Rows are ``finetune.records.preference_record``
+rows (``dpo_train.jsonl``: synthetic failures; ``graph-agent feedback export``: human pairs). The same
+``TrlParser`` YAML + flags, resume after a kill, and the fast LM head as ``finetune.sft``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peft import PeftModel
+from transformers.trainer_utils import get_last_checkpoint
+from trl import DPOConfig, DPOTrainer, ModelConfig, TrlParser, get_peft_config
+
+from finetune.base_model import load_model, load_tokenizer
+from finetune.lm_head import score_only_labelled_positions
+from finetune.train_args import DataArguments, device_flags, load_rows
+
+
+@dataclass
+class PreferenceDataArguments(DataArguments):
+    """Which pairs to train on, and the SFT adapter to start from."""
+
+    train_file: str = field(default="dpo_train.jsonl", metadata={"help": "Preference rows, relative to data_dir."})
+    eval_file: str | None = field(
+        default="dpo_test.jsonl",
+        metadata={"help": "Rows for the periodic evaluation (monitoring only: no checkpoint is chosen by it)."},
+    )
+    sft_adapter: str | None = field(
+        default=None, metadata={"help": "The SFT adapter (PEFT directory) to continue from; none: a fresh LoRA."}
+    )
+
+
+def build_trainer(data: PreferenceDataArguments, training: DPOConfig, model: ModelConfig) -> DPOTrainer:
+    """The ``DPOTrainer``: SFT policy (or fresh LoRA), agent-template tokenizer, pairs."""
+    score_only_labelled_positions(data.compact_lm_head)
+    train_rows = load_rows(data.data_dir, data.train_file, data.max_train_rows)
+    eval_rows = load_rows(data.data_dir, data.eval_file, data.max_eval_rows)
+    if eval_rows is None:
+        training.eval_strategy = "no"
+    adapter = Path(data.sft_adapter).expanduser() if data.sft_adapter else None
+    if adapter is not None and not (adapter / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"{adapter}: not a PEFT adapter directory (no adapter_config.json)")
+    policy = load_model(model.model_name_or_path, bf16=training.bf16)
+    peft_config = get_peft_config(model)
+    if adapter is not None:
+        policy, peft_config = PeftModel.from_pretrained(policy, adapter, is_trainable=True), None
+    return DPOTrainer(
+        model=policy,
+        args=training,
+        train_dataset=train_rows,
+        eval_dataset=eval_rows,
+        processing_class=load_tokenizer(model.model_name_or_path),
+        peft_config=peft_config,
+    )
+
+
+def train(data: PreferenceDataArguments, training: DPOConfig, model: ModelConfig) -> Path:
+    """Train (resuming from the last checkpoint in ``output_dir`` if there is one) and save the adapter there."""
+    trainer = build_trainer(data, training, model)
+    last = get_last_checkpoint(training.output_dir) if os.path.isdir(training.output_dir) else None
+    trainer.train(resume_from_checkpoint=last)
+    trainer.save_model(training.output_dir)
+    return Path(training.output_dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``--config FILE`` and flags into the three dataclasses and train."""
+    parser = TrlParser((PreferenceDataArguments, DPOConfig, ModelConfig), prog="graph-agent finetune dpo")
+    args = list(sys.argv[1:] if argv is None else argv)
+    data, training, model = parser.parse_args_and_config(args=device_flags() + args)
+    out = train(data, training, model)
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(f"adapter saved in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
