@@ -119,3 +119,8 @@ def test_the_console_script_runs_in_a_fresh_process(private_cache: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"has_path": False}
+
+
+def test_chat_without_a_terminal_says_to_use_ask(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["chat", "--sample", "nordic_roads"]) == 2
+    assert "needs an interactive terminal" in capsys.readouterr().err

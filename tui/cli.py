@@ -1,8 +1,9 @@
 """The ``graph-agent`` command line: a stable contract that later issues extend (ask, chat, eval, finetune).
 
 Commands now: ``ask``, ``graph info``, ``graph samples``, ``tools list``, ``tools call``, ``cache stats|clear``,
-``bench tools`` and ``bench agent``. Errors are printed as one clear line on stderr with exit status 2; a tool
-that returns an error result prints it as JSON and exits 1.
+and those each area registers from its own module (``tui/cli_<area>.py``: ``bench ...``, ``chat``, ``eval``).
+Errors are printed as one clear line on stderr with exit status 2; a tool that returns an error result prints it
+as JSON and exits 1.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.agent_bench import DEFAULT_MAX_TOKENS
 from graphs.errors import GraphError
 from graphs.sources import GraphSource, open_backend
+from tui import cli_bench, cli_chat, cli_eval, cli_finetune
 
 
 def _add_graph_source(parser: argparse.ArgumentParser) -> None:
@@ -196,35 +197,6 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench_tools(args: argparse.Namespace) -> int:
-    from benchmarks.tools_bench import run_tools_benchmark
-
-    run_tools_benchmark(
-        sizes=[int(s) for s in args.sizes.split(",")],
-        bolt_sizes=[int(s) for s in args.bolt_sizes.split(",")] if args.bolt_sizes else [],
-        repeats=args.repeats,
-        out=args.out,
-    )
-    return 0
-
-
-def _bench_agent(args: argparse.Namespace) -> int:
-    from benchmarks.agent_bench import BenchError, run_agent_benchmark
-
-    try:
-        run_agent_benchmark(
-            engines=[e.strip() for e in args.engines.split(",") if e.strip()],
-            questions=args.questions,
-            adapter=args.adapter,
-            max_tokens=args.max_tokens,
-            out=args.out,
-        )
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``graph-agent`` (exposed for tests and ``--help`` docs)."""
     parser = argparse.ArgumentParser(
@@ -272,30 +244,20 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("--json", action="store_true", help="print JSON (stats)")
     cache.set_defaults(func=_cache)
 
-    bench = commands.add_parser("bench", help="benchmarks").add_subparsers(dest="action", required=True)
-    bench_tools = bench.add_parser("tools", help="tool and loader timings on generated graphs")
-    bench_tools.add_argument("--sizes", default="1000,10000,100000,1000000", help="edge counts, comma list")
-    bench_tools.add_argument(
-        "--bolt-sizes", default="1000,10000,100000", help="edge counts on the Bolt test server ('' to skip)"
-    )
-    bench_tools.add_argument("--repeats", type=int, default=5, help="timed repeats per figure (median)")
-    bench_tools.add_argument("--out", default=None, help="also write the figures as JSON here")
-    bench_tools.set_defaults(func=_bench_tools)
-    bench_agent = bench.add_parser("agent", help="the agent end to end: llama.cpp and transformers side by side")
-    bench_agent.add_argument("--engines", default="llamacpp,hf", help="engines to compare, comma list")
-    bench_agent.add_argument("--questions", type=int, default=30, help="how many of the 30 fixed questions")
-    bench_agent.add_argument("--adapter", default="none", help="LoRA adapter: 'none' (few-shot baseline) or PATH")
-    bench_agent.add_argument(
-        "--max-tokens", type=int, default=DEFAULT_MAX_TOKENS, help="tokens per model turn (default %(default)s)"
-    )
-    bench_agent.add_argument("--out", default=None, help="also write the figures as JSON here")
-    bench_agent.set_defaults(func=_bench_agent)
+    cli_bench.register(commands)
+    cli_chat.register(commands)
+    cli_eval.register(commands)
+    cli_finetune.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``graph-agent`` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_flags_on", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.passed_flags = extra
     try:
         return args.func(args)
     except GraphError as exc:

@@ -71,6 +71,10 @@ def _chat(args: argparse.Namespace) -> int:
     except (ValueError, AdapterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print("error: graph-agent chat needs an interactive terminal; for scripts use graph-agent ask",
+              file=sys.stderr)
+        return 2
     source = _source(args)
     graph = LoadedGraph.open(source, label=source.sample or None)
     GraphAgentApp(graph, config, ab_configs=ab_configs).run()
