@@ -42,5 +42,10 @@ def load_rows(data_dir: str, name: str | None, limit: int | None) -> Dataset | N
 
 
 def device_flags() -> list[str]:
-    """Flags to put before the user's on a machine without a GPU (TRL's configs default to bf16 on a GPU)."""
-    return [] if torch.cuda.is_available() else ["--use_cpu", "true", "--bf16", "false"]
+    """Flags to put before the user's (which override them) on a machine without a GPU: train on the CPU, with
+    bf16 autocast where the CPU multiplies bf16 natively (TRL's configs assume a GPU for bf16)."""
+    from finetune.base_model import cpu_has_bf16
+
+    if torch.cuda.is_available():
+        return []
+    return ["--use_cpu", "true", "--bf16", "true" if cpu_has_bf16() else "false"]

@@ -131,8 +131,9 @@ def _agent_in_all(args: argparse.Namespace, out: Path) -> str:
 
 
 def _train_in_all(args: argparse.Namespace, out: Path) -> str:
-    sub = argparse.Namespace(data=None, steps=2 if args.quick else 4, variants="fast" if args.quick else "naive,fast",
-                             model=None, out=str(out / "train.json"))
+    variants = "fast" if args.quick else "naive,fast,fast_bf16"
+    sub = argparse.Namespace(data=None, steps=2 if args.quick else 4, variants=variants, model=None,
+                             out=str(out / "train.json"))
     return _train(sub)["table"]
 
 
@@ -227,7 +228,7 @@ def register(commands: Any) -> None:
     train = bench.add_parser("train", help="LoRA SFT train tokens/s and peak memory: TRL defaults vs our fast path")
     train.add_argument("--data", default=None, help="an SFT data directory (default: 64 generated rows)")
     train.add_argument("--steps", type=int, default=4, help="optimizer steps per variant; the first is warm-up")
-    train.add_argument("--variants", default="naive,fast", help="variants to compare, comma list")
+    train.add_argument("--variants", default="naive,fast,fast_bf16", help="variants to compare, comma list")
     train.add_argument("--model", default=None, help="a transformers model directory (default: the base model)")
     train.add_argument("--out", default=None, help="also write the figures as JSON here")
     train.set_defaults(func=_command(_train))
