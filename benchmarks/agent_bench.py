@@ -36,9 +36,9 @@ QUESTIONS_FILE = Path(__file__).with_name("agent_questions.jsonl")
 ENGINE_TITLES = {"llamacpp": "llama.cpp", "hf": "transformers"}
 """The engines this benchmark loads (a remote OpenAI-compatible server has no load time or RSS of its own here)."""
 DEFAULT_MAX_TOKENS = 64
-"""Tokens per model turn. The untuned base model rambles on to the limit in a free-text answer (and can open an
-argument string that it never closes), so the limit bounds the run time: with 64, the 30 questions on both
-engines took 10 min 18 s on 2 cores (transformers decodes ~7 tok/s), including the one-off weight conversion."""
+"""Tokens per model turn. The untuned base model can open an argument string it does not close, and such a cut-off
+call is generated again with room for the longest call, so the limit bounds the common case: with 64, the 30
+questions on both engines took about 14 min on 2 cores, one transformers question alone 329 s (README)."""
 RAW_PROMPT = "Graphs are everywhere. In mathematics, a graph"
 RAW_DECODE_TOKENS = 64
 """The engine's own decode speed is measured on this plain continuation, without a grammar or the agent."""

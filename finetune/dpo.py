@@ -10,19 +10,17 @@ rows (``dpo_train.jsonl``: synthetic failures; ``graph-agent feedback export``: 
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from peft import PeftModel
-from transformers.trainer_utils import get_last_checkpoint
-from trl import DPOConfig, DPOTrainer, ModelConfig, TrlParser, get_peft_config
+from trl import DPOConfig, DPOTrainer, ModelConfig, get_peft_config
 
 from finetune.base_model import load_model, load_tokenizer
 from finetune.lm_head import score_only_labelled_positions
-from finetune.train_args import DataArguments, device_flags, load_rows
+from finetune.train_args import DataArguments, load_rows, run_training
 
 
 @dataclass
@@ -63,24 +61,10 @@ def build_trainer(data: PreferenceDataArguments, training: DPOConfig, model: Mod
     )
 
 
-def train(data: PreferenceDataArguments, training: DPOConfig, model: ModelConfig) -> Path:
-    """Train (resuming from the last checkpoint in ``output_dir`` if there is one) and save the adapter there."""
-    trainer = build_trainer(data, training, model)
-    last = get_last_checkpoint(training.output_dir) if os.path.isdir(training.output_dir) else None
-    trainer.train(resume_from_checkpoint=last)
-    trainer.save_model(training.output_dir)
-    return Path(training.output_dir)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``--config FILE`` and flags into the three dataclasses and train."""
-    parser = TrlParser((PreferenceDataArguments, DPOConfig, ModelConfig), prog="graph-agent finetune dpo")
-    args = list(sys.argv[1:] if argv is None else argv)
-    data, training, model = parser.parse_args_and_config(args=device_flags() + args)
-    out = train(data, training, model)
-    if int(os.environ.get("RANK", "0")) == 0:
-        print(f"adapter saved in {out}")
-    return 0
+    """``graph-agent finetune dpo``: parse the YAML and flags, train (resuming after a kill), save the adapter."""
+    dataclasses = (PreferenceDataArguments, DPOConfig, ModelConfig)
+    return run_training(dataclasses, build_trainer, "graph-agent finetune dpo", argv)
 
 
 if __name__ == "__main__":

@@ -19,17 +19,14 @@ processes) or, on GPUs, ``accelerate launch --config_file configs/accelerate/ddp
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from transformers.trainer_utils import get_last_checkpoint
-from trl import ModelConfig, SFTConfig, SFTTrainer, TrlParser, get_peft_config
+from trl import ModelConfig, SFTConfig, SFTTrainer, get_peft_config
 
 from finetune.base_model import load_model, load_tokenizer
 from finetune.lm_head import score_only_labelled_positions
-from finetune.train_args import DataArguments, device_flags, load_rows
+from finetune.train_args import DataArguments, load_rows, run_training
 
 
 def build_trainer(data: DataArguments, training: SFTConfig, model: ModelConfig) -> SFTTrainer:
@@ -49,24 +46,9 @@ def build_trainer(data: DataArguments, training: SFTConfig, model: ModelConfig) 
     )
 
 
-def train(data: DataArguments, training: SFTConfig, model: ModelConfig) -> Path:
-    """Train (resuming from the last checkpoint in ``output_dir`` if there is one) and save the adapter there."""
-    trainer = build_trainer(data, training, model)
-    last = get_last_checkpoint(training.output_dir) if os.path.isdir(training.output_dir) else None
-    trainer.train(resume_from_checkpoint=last)
-    trainer.save_model(training.output_dir)
-    return Path(training.output_dir)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``--config FILE`` and flags into the three dataclasses and train."""
-    parser = TrlParser((DataArguments, SFTConfig, ModelConfig), prog="graph-agent finetune sft")
-    args = list(sys.argv[1:] if argv is None else argv)
-    data, training, model = parser.parse_args_and_config(args=device_flags() + args)
-    out = train(data, training, model)
-    if int(os.environ.get("RANK", "0")) == 0:
-        print(f"adapter saved in {out}")
-    return 0
+    """``graph-agent finetune sft``: parse the YAML and flags, train (resuming after a kill), save the adapter."""
+    return run_training((DataArguments, SFTConfig, ModelConfig), build_trainer, "graph-agent finetune sft", argv)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""What SFT and DPO runs share: the data arguments, loading a split, and the flags a CPU-only machine needs.
+"""What SFT and DPO runs share: the data arguments, loading a split, the flags a CPU-only machine needs, and the
+command-line run (parse, train with resume, save).
 
 ``DataArguments`` is our third dataclass next to TRL's ``SFTConfig``/``DPOConfig`` and ``ModelConfig``, filled
 by ``TrlParser`` from ``--config FILE.yaml`` and flags, as TRL's own scripts do.
@@ -6,11 +7,18 @@ by ``TrlParser`` from ``--config FILE.yaml`` and flags, as TRL's own scripts do.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 from datasets import Dataset, load_dataset
+from transformers import Trainer
+from transformers.trainer_utils import get_last_checkpoint
+from trl import TrlParser
 
 
 @dataclass
@@ -49,3 +57,24 @@ def device_flags() -> list[str]:
     if torch.cuda.is_available():
         return []
     return ["--use_cpu", "true", "--bf16", "true" if cpu_has_bf16() else "false"]
+
+
+def run_training(
+    dataclasses: tuple[type, type, type],
+    build_trainer: Callable[[Any, Any, Any], Trainer],
+    prog: str,
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Parse ``--config FILE`` and flags into the three ``dataclasses`` (data, training, model), build the trainer,
+    train -- resuming from the last checkpoint in ``output_dir`` if there is one -- and save the adapter there."""
+    parser = TrlParser(dataclasses, prog=prog)
+    args = list(sys.argv[1:] if argv is None else argv)
+    data, training, model = parser.parse_args_and_config(args=device_flags() + args)
+    trainer = build_trainer(data, training, model)
+    output_dir = training.output_dir
+    last = get_last_checkpoint(output_dir) if os.path.isdir(output_dir) else None
+    trainer.train(resume_from_checkpoint=last)
+    trainer.save_model(output_dir)
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(f"adapter saved in {output_dir}")
+    return 0

@@ -42,6 +42,18 @@ def _add_graph_source(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """The model and loop flags that ``ask`` and ``chat`` share."""
+    parser.add_argument("--engine", choices=["llamacpp", "hf", "openai"], default="llamacpp", help="model engine")
+    parser.add_argument("--model", help="a GGUF file or HF model directory (openai: served model name)")
+    parser.add_argument(
+        "--adapter", default="default", help="LoRA adapter: PATH, 'default' (the shipped one) or 'none' (baseline)"
+    )
+    parser.add_argument("--base-url", help="OpenAI-compatible server URL (engine openai; default $OPENAI_BASE_URL)")
+    parser.add_argument("--max-rounds", type=int, default=4, help="most tool calls before the agent answers")
+    parser.add_argument("--no-cache", action="store_true", help="bypass the answer and tool-result caches")
+
+
 def _source(args: argparse.Namespace) -> GraphSource:
     return GraphSource(
         path=args.graph,
@@ -207,15 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question about a graph with the agent")
     ask.add_argument("question", help="the question; a graph written inside it needs no --graph")
     _add_graph_source(ask)
-    ask.add_argument("--engine", choices=["llamacpp", "hf", "openai"], default="llamacpp", help="model engine")
-    ask.add_argument("--model", help="a GGUF file or HF model directory (openai: served model name)")
-    ask.add_argument(
-        "--adapter", default="default", help="LoRA adapter: PATH, 'default' (the shipped one) or 'none' (baseline)"
-    )
-    ask.add_argument("--base-url", help="OpenAI-compatible server URL (engine openai; default $OPENAI_BASE_URL)")
+    _add_engine_options(ask)
     ask.add_argument("--thread", help="conversation id: reuse it to ask follow-up questions")
-    ask.add_argument("--max-rounds", type=int, default=4, help="most tool calls before the agent answers")
-    ask.add_argument("--no-cache", action="store_true", help="bypass the answer and tool-result caches")
     ask.add_argument("--json", action="store_true", help="print {answer, tool_calls, latency_s, cached, ...}")
     ask.set_defaults(func=_ask)
 

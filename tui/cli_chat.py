@@ -14,18 +14,11 @@ import sys
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add ``chat`` and ``feedback export`` to the ``graph-agent`` parser."""
-    from tui.cli import _add_graph_source  # imported here: tui.cli imports this module
+    from tui.cli import _add_engine_options, _add_graph_source  # imported here: tui.cli imports this module
 
     chat = commands.add_parser("chat", help="chat with the agent in a terminal UI (the main job)")
     _add_graph_source(chat)
-    chat.add_argument("--engine", choices=["llamacpp", "hf", "openai"], default="llamacpp", help="model engine")
-    chat.add_argument("--model", help="a GGUF file or HF model directory (openai: served model name)")
-    chat.add_argument(
-        "--adapter", default="default", help="LoRA adapter: PATH, 'default' (the shipped one) or 'none' (baseline)"
-    )
-    chat.add_argument("--base-url", help="OpenAI-compatible server URL (engine openai; default $OPENAI_BASE_URL)")
-    chat.add_argument("--max-rounds", type=int, default=4, help="most tool calls before the agent answers")
-    chat.add_argument("--no-cache", action="store_true", help="bypass the answer and tool-result caches")
+    _add_engine_options(chat)
     chat.add_argument("--ab-adapter", metavar="A,B", help="blind A/B: two adapters (PATH, default or none)")
     chat.add_argument("--ab-engine", metavar="A,B", help="blind A/B: two engines (llamacpp, hf, openai)")
     chat.set_defaults(func=_chat)
