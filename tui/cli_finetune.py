@@ -1,4 +1,4 @@
-"""``graph-agent finetune ...``: the fine-tuning commands: ``data``, ``sft`` and ``dpo``.
+"""``graph-agent finetune ...``: the fine-tuning commands: ``data``, ``sft``, ``dpo`` and ``export``.
 
 ``graph-agent finetune data --out DIR [--seed N] [--size small|medium|large|TRAIN,VALIDATION,TEST]`` writes the
 SFT, DPO and eval files of ``finetune.data.generate`` with a progress bar and prints the counts. Registered on the
@@ -8,7 +8,8 @@ already holds a data set is one ``error:`` line on stderr with exit status 2.
 
 ``graph-agent finetune sft|dpo --config configs/sft.yaml|dpo.yaml [FLAGS]`` hand every flag after the action to
 TRL's ``TrlParser`` (``finetune.sft`` / ``finetune.dpo``), so the flags are TRL's config fields and ``--help``
-lists them all.
+lists them all. ``graph-agent finetune export ADAPTER_DIR [--out FILE]`` writes a PEFT adapter's GGUF LoRA for the
+llama.cpp engine (``finetune.export``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def register(commands: Any) -> None:
                             ("dpo", "DPO of an SFT adapter with TRL's DPOTrainer (flags: --config YAML, TRL's)")):
         trainer = actions.add_parser(name, help=help_text, add_help=False)
         trainer.set_defaults(func=_train, trainer=name, passes_flags_on=True)
+    export = actions.add_parser("export", help="write a PEFT adapter as a GGUF LoRA for the llama.cpp engine")
+    export.add_argument("adapter", help="a PEFT adapter directory (output_dir of finetune sft or dpo)")
+    export.add_argument("--out", help="the GGUF file (default: ADAPTER/adapter.gguf)")
+    export.add_argument("--model", help="the base model it was trained on (default: the default base model)")
+    export.set_defaults(func=_export)
 
 
 def _add_data(actions: Any) -> None:
@@ -78,6 +84,18 @@ def _train(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _export(args: argparse.Namespace) -> int:
+    from finetune.export import ExportError, export_gguf_lora
+
+    try:
+        out = export_gguf_lora(args.adapter, args.out, args.model)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0
 
 
 def _print_counts(out: Path, manifest: dict[str, Any]) -> None:
