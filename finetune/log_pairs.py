@@ -1,4 +1,5 @@
-"""People's feedback in the trajectory log as DPO preference records (``finetune.records.preference_record``).
+"""The trajectory log as DPO preference records (``finetune.records.preference_record``): people's feedback, and
+pairs of logged runs verified right and wrong.
 
 The chat UI writes two kinds of feedback that make a chosen/rejected pair:
 
@@ -10,6 +11,13 @@ The chat UI writes two kinds of feedback that make a chosen/rejected pair:
 - a **blind A/B choice** of ``a`` or ``b``: both runs answered the same question; the winner's completion is
   ``chosen``, the loser's ``rejected``. A pair is only made when both runs saw the same prompt (same earlier
   turns and graph); ``tie`` and ``both_bad`` decide nothing and make no pair.
+
+``log_pairs`` adds **verified on-policy pairs**: logged runs that answered the same question on the same graph
+version (same fingerprint, same earlier turns) are labelled -- a person's ``human_label`` first, else the
+``auto`` label (does the answer agree with what the tools computed: ``agrees`` right, ``disagrees`` wrong,
+``undecidable`` unused) -- and each wrong run is paired with a right one. Answers the agent forced (round limit,
+repeated call) are not the model's words and make no pair. Pairs are de-duplicated by their text; provenance
+names the runs and who labelled them.
 
 Each run is rebuilt from its logged steps as the messages the template renders (model turns, tool results as
 the compact JSON the model read), its earlier turns from the earlier ``ok`` runs of its thread. Runs that fed a
@@ -51,6 +59,7 @@ class PairExport:
     records: list[dict[str, Any]] = field(default_factory=list)
     corrections: int = 0
     comparisons: int = 0
+    verified: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -78,13 +87,50 @@ def human_pairs(log: TrajectoryLog) -> PairExport:
     return export
 
 
-def export_pairs(log_path: str | os.PathLike[str], out: str | os.PathLike[str]) -> PairExport:
-    """Write the human pairs of the log at ``log_path`` to ``out`` (JSON lines, replaced atomically)."""
+def log_pairs(log: TrajectoryLog) -> PairExport:
+    """``human_pairs`` plus verified on-policy pairs (see the module docstring), de-duplicated."""
+    export = human_pairs(log)
+    runs = log.runs(status="ok")
+    groups: dict[tuple[str, str], list[tuple[_Turn, dict[str, Any], str]]] = {}
+    for run in runs:
+        label, by = _verdict(run)
+        if label is None:
+            continue
+        try:
+            turn = _turn(log, runs, run["id"])
+        except _Skip as skip:
+            export.skipped[str(skip)] += 1
+            continue
+        if _forced(log.get_run(run["id"])):
+            export.skipped["answer forced by the agent, not the model's"] += 1
+            continue
+        key = (" ".join(turn.question.text.lower().split()), run["fingerprint"] or "")
+        groups.setdefault(key, []).append((turn, run, f"{label}:{by}"))
+    for members in groups.values():
+        right = [m for m in members if m[2].startswith("right")]
+        wrong = [m for m in members if m[2].startswith("wrong")]
+        for index, (turn, run, label) in enumerate(wrong):
+            if not right:
+                break
+            good_turn, good_run, good_label = right[index % len(right)]
+            _add(export, "verified", lambda g=(good_turn, good_run, good_label), b=(turn, run, label):
+                 _verified_pair(g, b))
+    unique = _unique(export.records)
+    if len(unique) < len(export.records):
+        export.skipped["duplicate pair"] += len(export.records) - len(unique)
+    export.records = unique
+    return export
+
+
+def export_pairs(log_path: str | os.PathLike[str], out: str | os.PathLike[str],
+                 verified: bool = False) -> PairExport:
+    """Write the human pairs of the log at ``log_path`` (with ``verified``: also the verified on-policy pairs)
+    to ``out`` (JSON lines, replaced atomically)."""
     log_path, out = Path(log_path), Path(out)
     if not log_path.is_file():
         raise FeedbackExportError(f"no trajectory log at {log_path}: chat with the agent first")
     with TrajectoryLog(log_path) as log:
-        export = human_pairs(log)
+        export = log_pairs(log) if verified else human_pairs(log)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, delete=False,
@@ -135,6 +181,45 @@ def _comparison_pair(log: TrajectoryLog, runs: list[dict[str, Any]], comparison:
     if [m.text for m in winner.completion] == [m.text for m in loser.completion]:
         raise _Skip("A/B answers were identical")
     return _record(winner, winner.completion, loser.completion, provenance)
+
+
+def _verdict(run: dict[str, Any]) -> tuple[str | None, str]:
+    """``right``/``wrong``/None for a run, and who said so (a person's label wins over the automatic one)."""
+    if run["human_label"] in ("correct", "incorrect"):
+        return ("right" if run["human_label"] == "correct" else "wrong"), "human"
+    return {"agrees": "right", "disagrees": "wrong"}.get(run["auto_label"] or ""), "auto"
+
+
+def _forced(run: dict[str, Any]) -> bool:
+    models = [step["data"] for step in run["steps"] if step["kind"] == "model"]
+    return bool(models) and bool((models[-1].get("metadata") or {}).get("forced"))
+
+
+def _verified_pair(good: tuple[_Turn, dict[str, Any], str], bad: tuple[_Turn, dict[str, Any], str]) -> dict[str, Any]:
+    (good_turn, good_run, good_label), (bad_turn, bad_run, bad_label) = good, bad
+    if (good_turn.history, good_turn.graph_context) != (bad_turn.history, bad_turn.graph_context):
+        raise _Skip("verified runs saw different prompts")
+    if [m.text for m in good_turn.completion] == [m.text for m in bad_turn.completion]:
+        raise _Skip("right and wrong runs gave the same completion")
+    provenance = {"source": "log_verified", "chosen_run": good_run["id"], "rejected_run": bad_run["id"],
+                  "chosen_label": good_label, "rejected_label": bad_label,
+                  "adapter_ids": [good_run["adapter_id"], bad_run["adapter_id"]]}
+    return _record(good_turn, good_turn.completion, bad_turn.completion, provenance)
+
+
+def _unique(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records with distinct (prompt, chosen, rejected) text, first kept (tool-call ids, which differ between
+    runs and never reach the model's text, are ignored)."""
+    seen: set[str] = set()
+    kept = []
+    for record in records:
+        turns = [[{k: v for k, v in m.items() if k != "tool_call_id"} for m in record[part]]
+                 for part in ("prompt", "chosen", "rejected")]
+        key = json.dumps(turns, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            kept.append(record)
+    return kept
 
 
 def _record(turn: _Turn, chosen: list[BaseMessage], rejected: list[BaseMessage],

@@ -8,8 +8,9 @@ already holds a data set is one ``error:`` line on stderr with exit status 2.
 
 ``graph-agent finetune sft|dpo --config configs/sft.yaml|dpo.yaml [FLAGS]`` hand every flag after the action to
 TRL's ``TrlParser`` (``finetune.sft`` / ``finetune.dpo``), so the flags are TRL's config fields and ``--help``
-lists them all. ``graph-agent finetune export ADAPTER_DIR [--out FILE]`` writes a PEFT adapter's GGUF LoRA for the
-llama.cpp engine (``finetune.export``).
+lists them all. ``graph-agent finetune pairs --from-log --out FILE`` writes preference pairs from the trajectory
+log (``finetune.log_pairs``). ``graph-agent finetune export ADAPTER_DIR [--out FILE]`` writes a PEFT adapter's GGUF
+LoRA for the llama.cpp engine (``finetune.export``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def register(commands: Any) -> None:
                             ("dpo", "DPO of an SFT adapter with TRL's DPOTrainer (flags: --config YAML, TRL's)")):
         trainer = actions.add_parser(name, help=help_text, add_help=False)
         trainer.set_defaults(func=_train, trainer=name, passes_flags_on=True)
+    pairs = actions.add_parser("pairs", help="preference pairs from the trajectory log: human feedback and runs "
+                               "verified right vs wrong on the same question and graph")
+    pairs.add_argument("--from-log", action="store_true", required=True, help="read the trajectory log")
+    pairs.add_argument("--log", help="the trajectory log (default: the data dir's)")
+    pairs.add_argument("--out", required=True, help="the JSONL file for graph-agent finetune dpo")
+    pairs.set_defaults(func=_pairs)
     export = actions.add_parser("export", help="write a PEFT adapter as a GGUF LoRA for the llama.cpp engine")
     export.add_argument("adapter", help="a PEFT adapter directory (output_dir of finetune sft or dpo)")
     export.add_argument("--out", help="the GGUF file (default: ADAPTER/adapter.gguf)")
@@ -84,6 +91,23 @@ def _train(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _pairs(args: argparse.Namespace) -> int:
+    from agent.model_files import data_dir
+    from agent.trajectory import FILE_NAME
+    from finetune.log_pairs import FeedbackExportError, export_pairs
+
+    try:
+        export = export_pairs(args.log or data_dir() / FILE_NAME, args.out, verified=True)
+    except FeedbackExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(export.records)} preference pairs to {args.out} ({export.corrections} from corrections, "
+          f"{export.comparisons} from blind A/B choices, {export.verified} from verified runs)")
+    for reason, count in sorted(export.skipped.items()):
+        print(f"  skipped {count}: {reason}")
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
