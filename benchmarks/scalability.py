@@ -98,7 +98,7 @@ class GuardedBackend:
 
 
 def questions_for(graph: nx.DiGraph, count: int, seed: int = 3) -> list[dict[str, Any]]:
-    """``count`` gradable questions about generated node ids (contract 1 fields): a fewest-hop path between a
+    """``count`` gradable questions about generated node ids (eval question fields): a fewest-hop path between a
     reachable pair first, then reachability and degree; gold answers computed with networkx."""
     rng = random.Random(seed)
     nodes = list(graph.nodes)

@@ -165,7 +165,7 @@ def written_pairs(answer: str, universe: Sequence[Any], graph: nx.Graph | None) 
 
 
 def normalize(answer: str, kind: str | None, graph: nx.Graph | None) -> str | None:
-    """What ``answer`` says, in the gold encoding of ``kind`` (see contract 1): ``yes``/``no``, the first number,
+    """What ``answer`` says, in the gold encoding of ``kind``: ``yes``/``no``, the first number,
     the first node named, JSON lists of the nodes named (sorted for a node set) or of pairs, or the text itself
     lower-cased with spaces collapsed (``text`` and unknown kinds); None when nothing of the kind is found."""
     nodes = list(graph.nodes) if graph is not None else []

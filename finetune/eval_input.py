@@ -1,4 +1,4 @@
-"""Read an eval question file (contract 1: JSON lines) into checked questions and the graphs they name.
+"""Read an eval question file (JSON lines; format: README, Evaluation) into checked questions and the graphs they name.
 
 Why: an eval run takes many minutes, so a bad line must never abort it, nor be silently lost. Every line is
 checked up front; a line that is not a JSON object, lacks a question, repeats an id, names an unknown kind or a
@@ -144,7 +144,7 @@ def _optional_str(row: dict[str, Any], key: str) -> str | None:
 
 
 def _gold(value: Any) -> str | None:
-    """The gold answer as contract 1 encodes it; a JSON number, boolean or list given raw is encoded here."""
+    """The gold answer as the question format encodes it; a JSON number, boolean or list given raw is encoded here."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):

@@ -46,7 +46,7 @@ MEASUREMENTS = {
     "scalability": "benchmarks.scalability",
     "human": "finetune.human_eval",
 }
-"""The other measurements (contract 3): name → module exposing ``run(..., out_dir, quick) -> dict``."""
+"""The other measurements: name → module exposing ``run(..., out_dir, quick) -> dict``."""
 
 
 class EvalError(ValueError):

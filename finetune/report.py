@@ -2,7 +2,7 @@
 
 Why this order: a reader first wants to know which configuration wins and by how much (configuration ×
 metric), then where (per task, with the majority-class rate beside each yes/no task so that "always yes" is
-not mistaken for skill), then the pictures, then the measurements made by other modules (contract 3: each
+not mistaken for skill), then the pictures, then the measurements made by other modules (each
 brings its own summary, Markdown table and plots). It ends with how it was made and what was skipped.
 """
 

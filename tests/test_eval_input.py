@@ -1,4 +1,4 @@
-"""Reading eval question files (contract 1): every bad line is reported with its number and skipped."""
+"""Reading eval question files: every bad line is reported with its number and skipped."""
 
 from __future__ import annotations
 

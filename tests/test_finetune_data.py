@@ -1,5 +1,6 @@
 """``graph-agent finetune data``: deterministic files, splits that hold out families and templates, coverage of
-every tool, notation, task and failure kind, the eval question file (contract 1), and the command line."""
+every tool, notation, task and failure kind, the eval question file (format: README, Evaluation), and the
+command line."""
 
 from __future__ import annotations
 

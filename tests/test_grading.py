@@ -1,4 +1,5 @@
-"""Grading (contract 2) and reading free-text answers: one behaviour per kind, plus the verdicts before content."""
+"""Grading (finetune.grading) and reading free-text answers: one behaviour per kind, plus the verdicts before
+content."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """``graph-agent eval``: evaluate configurations on a question file and write predictions, metrics and a report.
 
 ``graph-agent eval --data FILE.jsonl --out DIR [--compare base,default,PATH] [--engine ...] [--limit N]
-[--measurements all|none|cache,scalability,human] [--quick]``. Registered on the main parser by ``register``
-(contract 6). A bad option, an unreadable question file or a wrong adapter is one ``error:`` line on stderr
-with exit status 2; bad lines inside the file are skipped with their line numbers, never fatal.
+[--measurements all|none|cache,scalability,human] [--quick]``. Registered on the main parser by ``register``.
+A bad option, an unreadable question file or a wrong adapter is one ``error:`` line on stderr with exit status 2;
+bad lines inside the file are skipped with their line numbers, never fatal.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "eval", help="evaluate configurations on a question file: predictions, metrics, report.md and plots"
     )
-    parser.add_argument("--data", required=True, metavar="FILE", help="question file, JSON lines (contract 1)")
+    parser.add_argument(
+        "--data", required=True, metavar="FILE", help="question file, JSON lines (format: README, Evaluation)"
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="where predictions, metrics and report go")
     parser.add_argument(
         "--compare", default="default", metavar="CONFIGS",

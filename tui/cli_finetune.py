@@ -2,7 +2,7 @@
 
 ``graph-agent finetune data --out DIR [--seed N] [--size small|medium|large|TRAIN,VALIDATION,TEST]`` writes the
 SFT, DPO and eval files of ``finetune.data.generate`` with a progress bar and prints the counts. Registered on the
-main parser by ``register`` (contract 6); later actions (``sft``, ``dpo``, ``pairs``, ``export``) add one
+main parser by ``register``; later actions (``sft``, ``dpo``, ``pairs``, ``export``) add one
 ``_add_<action>(actions)`` function here and one call in ``register``. A bad option or an output directory that
 already holds a data set is one ``error:`` line on stderr with exit status 2.
 

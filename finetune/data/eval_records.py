@@ -1,4 +1,4 @@
-"""Test conversations as the eval question file (contract 1), with their active graphs written as files.
+"""Test conversations as the eval question file (format: README, Evaluation), with their active graphs written as files.
 
 Why: ``graph-agent eval`` runs the real agent on each question, so a question about the active graph needs that
 graph as a file the loaders read back exactly (node-link JSON keeps int and str node ids apart), and the file's

@@ -5,7 +5,8 @@ Files (JSON lines unless noted):
 - ``train.jsonl``, ``validation.jsonl``, ``test.jsonl`` -- SFT rows (``finetune.records.conversation_record``);
 - ``dpo_train.jsonl``, ``dpo_test.jsonl`` -- DPO rows (``finetune.records.preference_record``) from the train
   and test conversations;
-- ``test.eval.jsonl`` -- the test split as eval questions (contract 1), with active graphs under ``graphs/``;
+- ``test.eval.jsonl`` -- the test split as eval questions (format: README, Evaluation), with active graphs
+  under ``graphs/``;
 - ``manifest.json`` -- seed, sizes, counts per split / task / family / notation / style / failure, what only the
   test split sees, and each file's SHA-256.
 
