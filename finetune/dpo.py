@@ -19,8 +19,7 @@ from peft import PeftModel
 from trl import DPOConfig, DPOTrainer, ModelConfig, get_peft_config
 
 from finetune.base_model import load_model, load_tokenizer
-from finetune.lm_head import score_only_labelled_positions
-from finetune.train_args import DataArguments, load_rows, run_training
+from finetune.train_args import DataArguments, load_splits, run_training
 
 
 @dataclass
@@ -39,11 +38,7 @@ class PreferenceDataArguments(DataArguments):
 
 def build_trainer(data: PreferenceDataArguments, training: DPOConfig, model: ModelConfig) -> DPOTrainer:
     """The ``DPOTrainer``: SFT policy (or fresh LoRA), agent-template tokenizer, pairs."""
-    score_only_labelled_positions(data.compact_lm_head)
-    train_rows = load_rows(data.data_dir, data.train_file, data.max_train_rows)
-    eval_rows = load_rows(data.data_dir, data.eval_file, data.max_eval_rows)
-    if eval_rows is None:
-        training.eval_strategy = "no"
+    train_rows, eval_rows = load_splits(data, training)
     adapter = Path(data.sft_adapter).expanduser() if data.sft_adapter else None
     if adapter is not None and not (adapter / "adapter_config.json").is_file():
         raise FileNotFoundError(f"{adapter}: not a PEFT adapter directory (no adapter_config.json)")

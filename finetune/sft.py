@@ -25,17 +25,12 @@ from collections.abc import Sequence
 from trl import ModelConfig, SFTConfig, SFTTrainer, get_peft_config
 
 from finetune.base_model import load_model, load_tokenizer
-from finetune.lm_head import score_only_labelled_positions
-from finetune.train_args import DataArguments, load_rows, run_training
+from finetune.train_args import DataArguments, load_splits, run_training
 
 
 def build_trainer(data: DataArguments, training: SFTConfig, model: ModelConfig) -> SFTTrainer:
     """The ``SFTTrainer`` for these arguments: base model, agent-template tokenizer, LoRA, rows."""
-    score_only_labelled_positions(data.compact_lm_head)
-    train_rows = load_rows(data.data_dir, data.train_file, data.max_train_rows)
-    eval_rows = load_rows(data.data_dir, data.eval_file, data.max_eval_rows)
-    if eval_rows is None:
-        training.eval_strategy = "no"
+    train_rows, eval_rows = load_splits(data, training)
     return SFTTrainer(
         model=load_model(model.model_name_or_path, bf16=training.bf16),
         args=training,

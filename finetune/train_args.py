@@ -20,6 +20,8 @@ from transformers import Trainer
 from transformers.trainer_utils import get_last_checkpoint
 from trl import TrlParser
 
+from finetune.lm_head import score_only_labelled_positions
+
 
 @dataclass
 class DataArguments:
@@ -47,6 +49,17 @@ def load_rows(data_dir: str, name: str | None, limit: int | None) -> Dataset | N
         raise FileNotFoundError(f"{path}: no such file (make one with `graph-agent finetune data --out {data_dir}`)")
     rows = load_dataset("json", data_files=str(path), split="train")
     return rows.select(range(min(limit, len(rows)))) if limit is not None else rows
+
+
+def load_splits(data: DataArguments, training: Any) -> tuple[Dataset | None, Dataset | None]:
+    """The training and evaluation rows of ``data``, with the LM-head speed-up set as ``data`` asks; without
+    evaluation rows, periodic evaluation is switched off in ``training``."""
+    score_only_labelled_positions(data.compact_lm_head)
+    train_rows = load_rows(data.data_dir, data.train_file, data.max_train_rows)
+    eval_rows = load_rows(data.data_dir, data.eval_file, data.max_eval_rows)
+    if eval_rows is None:
+        training.eval_strategy = "no"
+    return train_rows, eval_rows
 
 
 def device_flags() -> list[str]:

@@ -75,17 +75,25 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _feedback_export(args: argparse.Namespace) -> int:
+    return write_pairs(args.log, args.out)
+
+
+def write_pairs(log: str | None, out: str, verified: bool = False) -> int:
+    """Write the trajectory log's preference pairs (human feedback; with ``verified`` also verified runs) to
+    ``out`` and say how many came from where and what was skipped; exit status 0, or 2 with one error line."""
     from agent.model_files import data_dir
     from agent.trajectory import FILE_NAME
     from finetune.log_pairs import FeedbackExportError, export_pairs
 
     try:
-        export = export_pairs(args.log or data_dir() / FILE_NAME, args.out)
+        export = export_pairs(log or data_dir() / FILE_NAME, out, verified=verified)
     except FeedbackExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {len(export.records)} preference pairs to {args.out} "
-          f"({export.corrections} from corrections, {export.comparisons} from blind A/B choices)")
+    sources = f"{export.corrections} from corrections, {export.comparisons} from blind A/B choices"
+    if verified:
+        sources += f", {export.verified} from verified runs"
+    print(f"wrote {len(export.records)} preference pairs to {out} ({sources})")
     for reason, count in sorted(export.skipped.items()):
         print(f"  skipped {count}: {reason}")
     return 0

@@ -94,20 +94,9 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _pairs(args: argparse.Namespace) -> int:
-    from agent.model_files import data_dir
-    from agent.trajectory import FILE_NAME
-    from finetune.log_pairs import FeedbackExportError, export_pairs
+    from tui.cli_chat import write_pairs
 
-    try:
-        export = export_pairs(args.log or data_dir() / FILE_NAME, args.out, verified=True)
-    except FeedbackExportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"wrote {len(export.records)} preference pairs to {args.out} ({export.corrections} from corrections, "
-          f"{export.comparisons} from blind A/B choices, {export.verified} from verified runs)")
-    for reason, count in sorted(export.skipped.items()):
-        print(f"  skipped {count}: {reason}")
-    return 0
+    return write_pairs(args.log, args.out, verified=True)
 
 
 def _export(args: argparse.Namespace) -> int:
