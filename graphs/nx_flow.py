@@ -90,12 +90,16 @@ def max_matching(G: nx.Graph, limit: int = 50) -> dict[str, Any]:
     2
     """
     U = G.to_undirected(as_view=True) if G.is_directed() else G
-    colour, odd_cycle = two_colouring(U)
+    # networkx iterates sets of nodes inside both algorithms; with string nodes that order (and so which of
+    # several maximum matchings comes out) changes with Python's hash seed. Integer labels hash to themselves.
+    names = list(U.nodes)
+    H = nx.convert_node_labels_to_integers(U, ordering="default")
+    colour, odd_cycle = two_colouring(H)
     if odd_cycle is None:
         top = {node for node, side in colour.items() if side == 0}
-        mate = nx.bipartite.hopcroft_karp_matching(U, top_nodes=top)
+        mate = nx.bipartite.hopcroft_karp_matching(H, top_nodes=top)
         pairs = {(u, v) for u, v in mate.items() if u in top}
     else:
-        pairs = nx.max_weight_matching(U, maxcardinality=True, weight=None)
-    ordered = sorted((tuple(sorted_ids(pair)) for pair in pairs), key=_pair_key)
+        pairs = nx.max_weight_matching(H, maxcardinality=True, weight=None)
+    ordered = sorted((tuple(sorted_ids((names[u], names[v]))) for u, v in pairs), key=_pair_key)
     return {"size": len(ordered), "pairs": make_listing([list(pair) for pair in ordered], limit)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import os
 
 import networkx as nx
 import pytest
@@ -321,3 +322,24 @@ def test_bad_direction_is_an_invalid_argument(people: NetworkxBackend) -> None:
 def test_docstring_examples_run(module: str) -> None:
     results = doctest.testmod(importlib.import_module(module), extraglobs={"nx": nx})
     assert results.failed == 0 and results.attempted > 0
+
+
+def test_max_matching_is_the_same_under_every_hash_seed():
+    """Which of several maximum matchings comes out must not depend on Python's string hash seed (it did:
+    networkx iterates sets of nodes), or the same question gets different answers in different processes."""
+    import subprocess
+    import sys
+
+    script = (
+        "import networkx as nx\n"
+        "from graphs.nx_flow import max_matching\n"
+        "bip = nx.relabel_nodes(nx.complete_bipartite_graph(4, 5), {i: f'n{i}' for i in range(9)})\n"
+        "odd = nx.relabel_nodes(nx.cycle_graph(9), {i: f'c{i}' for i in range(9)})\n"
+        "print(max_matching(bip), max_matching(odd))\n"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1
