@@ -41,8 +41,9 @@ FALLBACK_CALL_TOKENS = 4096
 class LocalChatModel(BaseChatModel):
     """A chat model over an ``Engine`` (llama.cpp, transformers or an OpenAI-compatible server).
 
-    ``few_shot`` adds the template's worked examples (the untuned baseline needs them; a fine-tuned adapter
-    does not). ``constrained`` decodes under the tool-call grammar whenever tools are bound.
+    ``few_shot`` adds the template's worked examples and ``tool_descriptions`` lists each tool's signature and
+    description (the untuned baseline needs both; a fine-tuned adapter learned them and sees tool names only).
+    ``constrained`` decodes under the tool-call grammar whenever tools are bound.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -55,6 +56,7 @@ class LocalChatModel(BaseChatModel):
     """Budget of that second try; None: the longest call the grammar admits for the bound tools (in bytes: a
     token adds at least one), as far as the engine's context (``n_ctx``) leaves room after the prompt."""
     few_shot: bool = False
+    tool_descriptions: bool = True
     constrained: bool = True
     disable_streaming: bool | str = "tool_calling"
     """With tools bound, ``invoke`` runs ``_generate`` (tokens still stream through callbacks)."""
@@ -135,7 +137,13 @@ class LocalChatModel(BaseChatModel):
     ) -> AIMessage:
         """Render, generate (grammar-constrained when tools are bound), parse: one model turn."""
         tools = list(tools or [])
-        prompt = render_prompt(messages, tools, graph_context=graph_context, few_shot=self.few_shot)
+        prompt = render_prompt(
+            messages,
+            tools,
+            graph_context=graph_context,
+            few_shot=self.few_shot,
+            tool_descriptions=self.tool_descriptions,
+        )
         grammar = tool_call_grammar(tools) if tools and self.constrained else None
         gate = AnswerGate(on_text)
         generation = self.engine.generate(

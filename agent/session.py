@@ -36,6 +36,7 @@ from agent.engines.base import Engine, GenerationCancelled
 from agent.graph import FINAL_ERRORS, build_graph
 from agent.ingest import check_question
 from agent.state import InputState, State, current_turn, tool_result, tool_trace
+from agent.template import ADAPTER_TOOL_DESCRIPTIONS
 from agent.trajectory import FILE_NAME, TrajectoryLog
 from agent.verify import auto_label
 from graphs.backend import GraphBackend
@@ -109,7 +110,13 @@ class AgentSession:
         self.log = TrajectoryLog(self.config.data_dir / FILE_NAME)
         self._memory = sqlite3.connect(self.config.data_dir / MEMORY_FILE, check_same_thread=False)
         self.graph = build_graph().compile(checkpointer=SqliteSaver(self._memory))
-        model = LocalChatModel(engine=engine, max_tokens=self.config.max_tokens, few_shot=engine.adapter_id is None)
+        baseline = engine.adapter_id is None
+        model = LocalChatModel(
+            engine=engine,
+            max_tokens=self.config.max_tokens,
+            few_shot=baseline,
+            tool_descriptions=baseline or ADAPTER_TOOL_DESCRIPTIONS,
+        )
         self.context = AgentContext(
             model=model,
             backend=backend,

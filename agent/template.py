@@ -8,7 +8,7 @@ The format (Gemma-3 turn markers; the base model has no tool tokens)::
     <start_of_turn>system
     INSTRUCTION
     Tools:
-    name(required, optional?) - description
+    name(required, optional?) - description        (the fine-tuned adapter's prompt: "Tools: name, name, ...")
     Graph: one-line description of the active graph<end_of_turn>
     <start_of_turn>user
     QUESTION<end_of_turn>
@@ -50,6 +50,7 @@ from agent.grammar import CALL_CLOSE, CALL_OPEN, tool_call_grammar
 from agent.prompts import FEW_SHOT, SYSTEM_PROMPT
 
 __all__ = [
+    "ADAPTER_TOOL_DESCRIPTIONS",
     "CALL_CLOSE",
     "CALL_OPEN",
     "ANSWER_END",
@@ -71,6 +72,10 @@ ANSWER_END = "\n"
 its token budget, often into text that imitates more turns. A call never holds a raw newline (compact JSON)."""
 MODEL_STOPS = (TURN_END, ANSWER_END)
 """Where a model turn ends."""
+
+ADAPTER_TOOL_DESCRIPTIONS = False
+"""Whether a fine-tuned adapter's prompt describes each tool: no, names only. Training rows
+(``finetune.records``) and serving (``agent.session``) both read this, so they cannot drift apart."""
 
 _TEMPLATE_BODY = """\
 {%- macro text(content) -%}
@@ -104,7 +109,12 @@ _TEMPLATE_BODY = """\
 {%- set instruction = DEFAULT_INSTRUCTION -%}{%- set conversation = messages -%}
 {%- endif -%}
 <start_of_turn>system{{ "\\n" }}{{ instruction }}
-{%- if tools -%}
+{%- if tools and tool_descriptions is defined and not tool_descriptions -%}
+{{ "\\nTools: " }}
+{%- for tool in tools -%}
+{{ (tool.function if tool.function is defined else tool).name }}{{ "" if loop.last else ", " }}
+{%- endfor -%}
+{%- elif tools -%}
 {{ "\\nTools:" }}
 {%- for tool in tools -%}
 {%- set spec = tool.function if tool.function is defined else tool -%}
@@ -145,8 +155,9 @@ _TEMPLATE_BODY = """\
 """
 
 CHAT_TEMPLATE: str = "{%- set DEFAULT_INSTRUCTION = " + json.dumps(SYSTEM_PROMPT) + " -%}\n" + _TEMPLATE_BODY
-"""The format as a Jinja chat template (Hugging Face ``chat_template`` conventions; extra variable
-``graph_context``; tools as ``tool_specs()`` dicts or OpenAI ``{"type": "function", "function": ...}``)."""
+"""The format as a Jinja chat template (Hugging Face ``chat_template`` conventions; extra variables
+``graph_context`` and ``tool_descriptions`` (false: tool names only, the fine-tuned adapter's prompt); tools as
+``tool_specs()`` dicts or OpenAI ``{"type": "function", "function": ...}``)."""
 
 
 @dataclass
@@ -172,11 +183,14 @@ def render_prompt(
     graph_context: str | None = None,
     few_shot: bool = False,
     add_generation_prompt: bool = True,
+    tool_descriptions: bool = True,
 ) -> str:
     """The prompt text for ``messages`` (langchain-core messages, an optional ``SystemMessage`` first replacing
     the default instruction), with ``tools``' compact signatures and ``graph_context`` in the system turn and,
-    with ``few_shot``, the baseline's worked examples after it. Tool-call arguments are written in the order
-    of their tool's schema. Raises ``ValueError`` for messages the format cannot hold."""
+    with ``few_shot``, the baseline's worked examples after it. Without ``tool_descriptions`` the tools are
+    listed by name only (a fine-tuned adapter knows their arguments: a quarter of the prompt tokens). Tool-call
+    arguments are written in the order of their tool's schema. Raises ``ValueError`` for messages the format
+    cannot hold."""
     head = list(messages[:1]) if messages and isinstance(messages[0], SystemMessage) else []
     body = [*head, *(FEW_SHOT if few_shot else ()), *messages[len(head) :]]
     try:
@@ -185,6 +199,7 @@ def render_prompt(
             tools=[dict(spec) for spec in tools],
             graph_context=graph_context,
             add_generation_prompt=add_generation_prompt,
+            tool_descriptions=tool_descriptions,
             bos_token="",
         )
     except jinja2.TemplateError as exc:

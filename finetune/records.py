@@ -22,7 +22,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from agent.template import template_message
+from agent.template import ADAPTER_TOOL_DESCRIPTIONS, template_message
 
 RESERVED_COLUMNS = frozenset(
     {"messages", "tools", "chat_template_kwargs", "prompt", "chosen", "rejected", "completion", "text", "label"}
@@ -52,7 +52,7 @@ def conversation_record(
     return {
         "messages": chat_messages(messages),
         "tools": [dict(spec) for spec in tools],
-        "chat_template_kwargs": {"graph_context": graph_context},
+        "chat_template_kwargs": {"graph_context": graph_context, "tool_descriptions": ADAPTER_TOOL_DESCRIPTIONS},
         **meta,
     }
 
@@ -81,6 +81,6 @@ def preference_record(
         "chosen": chosen_dicts,
         "rejected": rejected_dicts,
         "tools": [dict(spec) for spec in tools],
-        "chat_template_kwargs": {"graph_context": graph_context},
+        "chat_template_kwargs": {"graph_context": graph_context, "tool_descriptions": ADAPTER_TOOL_DESCRIPTIONS},
         "provenance": dict(provenance),
     }

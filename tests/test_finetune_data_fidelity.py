@@ -16,13 +16,19 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from agent.context import AgentConfig
 from agent.ingest import describe_graph, scratch_backend, scratch_data, split_question
 from agent.session import AgentSession
-from agent.template import parse_model_turn, render_prompt, tool_call_grammar
+from agent.template import ADAPTER_TOOL_DESCRIPTIONS, parse_model_turn, render_prompt, tool_call_grammar
 from finetune.data.conversations import Conversation, build_conversation
 from finetune.data.negatives import preference_pairs
 from finetune.data.notations import same_graph
 from graphs.networkx_backend import NetworkxBackend
 from tests.scripted_engine import ScriptedEngine
 from tools.registry import TOOLS, call_tool, tool_specs
+
+
+def adapter_prompt(*args, **kwargs) -> str:
+    """``render_prompt`` as the agent renders it for an adapter (and as training rows are rendered)."""
+    return render_prompt(*args, tool_descriptions=ADAPTER_TOOL_DESCRIPTIONS, **kwargs)
+
 
 SEED = 11
 NUMBER = r"(?<![\w.])\d+(?:\.\d+)?(?![\w]|\.\d)"
@@ -36,7 +42,7 @@ def sample() -> list[Conversation]:
 
 def model_turns(convo: Conversation) -> list[str]:
     """The text of each model turn as the model writes it (taken from the rendered conversation)."""
-    text = render_prompt(convo.messages, convo.tools, graph_context=convo.graph_context, add_generation_prompt=False)
+    text = adapter_prompt(convo.messages, convo.tools, graph_context=convo.graph_context, add_generation_prompt=False)
     return re.findall(r"<start_of_turn>model\n(.*?)<end_of_turn>", text, flags=re.S)
 
 
@@ -62,7 +68,8 @@ def test_the_agent_loop_replaying_a_conversation_sends_exactly_the_training_prom
                 thread = answer.thread_id
                 traces.append(answer)
         cuts = [i for i, m in enumerate(convo.messages) if isinstance(m, AIMessage)]
-        expected = [render_prompt(convo.messages[:cut], convo.tools, graph_context=convo.graph_context) for cut in cuts]
+        expected = [adapter_prompt(convo.messages[:cut], convo.tools, graph_context=convo.graph_context)
+                    for cut in cuts]
         assert engine.prompts == expected, convo.id
         for answer, turn in zip(traces, convo.turns, strict=True):
             assert answer.answer == turn.answer
@@ -126,7 +133,7 @@ def test_answers_are_one_short_sentence_grounded_in_the_tool_results():
 
 def test_the_trained_prompt_has_no_few_shot_examples_and_the_agent_system_turn():
     convo = sample()[0]
-    text = render_prompt(convo.messages, convo.tools, graph_context=convo.graph_context, add_generation_prompt=False)
+    text = adapter_prompt(convo.messages, convo.tools, graph_context=convo.graph_context, add_generation_prompt=False)
     assert "example-1" not in text and "Marie Curie" not in text
     assert text.startswith("<start_of_turn>system\nYou answer questions about a graph.")
     assert f"\nGraph: {convo.graph_context}<end_of_turn>" in text

@@ -10,9 +10,15 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.messages.tool import tool_call
 from transformers.utils.chat_template_utils import render_jinja_template
 
-from agent.template import CHAT_TEMPLATE, render_prompt
+from agent.template import ADAPTER_TOOL_DESCRIPTIONS, CHAT_TEMPLATE, render_prompt
 from finetune.records import conversation_record, preference_record
 from tools.registry import tool_specs
+
+
+def adapter_prompt(*args, **kwargs) -> str:
+    """``render_prompt`` as the agent renders it for an adapter (and as training rows are rendered)."""
+    return render_prompt(*args, tool_descriptions=ADAPTER_TOOL_DESCRIPTIONS, **kwargs)
+
 
 SPECS = tool_specs()
 CONTEXT = "inline graph (networkx, undirected): 3 nodes, 2 edges\ne.g. nodes: 0, 1, 2"
@@ -46,7 +52,7 @@ def render(messages: list[dict], record: dict, **kwargs) -> str:
 def test_conversation_record_renders_to_the_agent_prompt_text():
     messages = conversation()
     record = conversation_record(messages, tools=SPECS, graph_context=CONTEXT, task="has_path", split="train")
-    expected = render_prompt(messages, SPECS, graph_context=CONTEXT, add_generation_prompt=False)
+    expected = adapter_prompt(messages, SPECS, graph_context=CONTEXT, add_generation_prompt=False)
     assert render(record["messages"], record) == expected
     assert record["task"] == "has_path" and record["split"] == "train"
 
@@ -56,7 +62,7 @@ def test_every_prefix_of_a_record_is_the_prompt_the_agent_would_send():
     record = conversation_record(messages, tools=SPECS, graph_context=CONTEXT)
     for cut in (1, 3, 5, 7):
         prompt = render(record["messages"][:cut], record, add_generation_prompt=True)
-        assert prompt == render_prompt(messages[:cut], SPECS, graph_context=CONTEXT)
+        assert prompt == adapter_prompt(messages[:cut], SPECS, graph_context=CONTEXT)
 
 
 def test_records_survive_a_jsonl_round_trip_through_datasets(tmp_path):
@@ -81,10 +87,11 @@ def test_preference_record_prompt_and_continuations_render_like_the_agent():
     record = preference_record(messages, chosen, rejected, tools=SPECS, graph_context=CONTEXT,
                                provenance={"source": "synthetic", "failure": "contradicts_result"})
     prompt = render(record["prompt"], record, add_generation_prompt=True)
-    assert prompt == render_prompt(messages, SPECS, graph_context=CONTEXT)
+    assert prompt == adapter_prompt(messages, SPECS, graph_context=CONTEXT)
     for side, continuation in (("chosen", chosen), ("rejected", rejected)):
         full = render(record["prompt"] + record[side], record)
-        assert full == render_prompt(messages + continuation, SPECS, graph_context=CONTEXT, add_generation_prompt=False)
+        expected = adapter_prompt(messages + continuation, SPECS, graph_context=CONTEXT, add_generation_prompt=False)
+        assert full == expected
         assert full.startswith(prompt)
     assert record["provenance"]["failure"] == "contradicts_result"
 

@@ -74,16 +74,28 @@ def test_render_prompt_writes_the_documented_format():
     )
 
 
+def test_the_adapter_prompt_names_the_tools_without_signatures_or_descriptions():
+    tools = tool_specs([get_tool("has_path"), get_tool("shortest_path")])
+    text = render_prompt(conversation(), tools, graph_context="G", tool_descriptions=False)
+    assert text.startswith(f"<start_of_turn>system\n{SYSTEM_PROMPT}\nTools: has_path, shortest_path\nGraph: G")
+    full = render_prompt(conversation(), tools, graph_context="G")
+    assert full.index("<start_of_turn>user") > text.index("<start_of_turn>user")
+    assert full[full.index("<start_of_turn>user"):] == text[text.index("<start_of_turn>user"):]
+
+
 @pytest.mark.parametrize("few_shot", [False, True])
 @pytest.mark.parametrize("openai_tools", [False, True])
-def test_render_prompt_equals_transformers_rendering_of_chat_template(few_shot, openai_tools):
+@pytest.mark.parametrize("descriptions", [False, True])
+def test_render_prompt_equals_transformers_rendering_of_chat_template(few_shot, openai_tools, descriptions):
     messages = conversation()
     chat = as_chat_dicts([*(FEW_SHOT if few_shot else ()), *messages])
     tools = [{"type": "function", "function": spec} for spec in SPECS] if openai_tools else SPECS
     for bos in ("", "<bos>"):
         rendered, _ = render_jinja_template([chat], tools=tools, chat_template=CHAT_TEMPLATE, bos_token=bos,
-                                            add_generation_prompt=True, graph_context="G")
-        assert rendered[0] == bos + render_prompt(messages, SPECS, graph_context="G", few_shot=few_shot)
+                                            add_generation_prompt=True, graph_context="G",
+                                            tool_descriptions=descriptions)
+        assert rendered[0] == bos + render_prompt(messages, SPECS, graph_context="G", few_shot=few_shot,
+                                                  tool_descriptions=descriptions)
 
 
 def test_chat_template_marks_exactly_the_model_turns_for_training():
