@@ -1,5 +1,5 @@
 """What SFT and DPO runs share: the data arguments, loading a split, the flags a CPU-only machine needs, and the
-command-line run (parse, train with resume, save).
+command-line run (parse, train with resume, save with the run's record).
 
 ``DataArguments`` is our third dataclass next to TRL's ``SFTConfig``/``DPOConfig`` and ``ModelConfig``, filled
 by ``TrlParser`` from ``--config FILE.yaml`` and flags, as TRL's own scripts do.
@@ -21,6 +21,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from trl import TrlParser
 
 from finetune.lm_head import score_only_labelled_positions
+from finetune.run_info import write_run_info
 
 
 @dataclass
@@ -79,15 +80,20 @@ def run_training(
     argv: Sequence[str] | None = None,
 ) -> int:
     """Parse ``--config FILE`` and flags into the three ``dataclasses`` (data, training, model), build the trainer,
-    train -- resuming from the last checkpoint in ``output_dir`` if there is one -- and save the adapter there."""
+    train -- resuming from the last checkpoint in ``output_dir`` if there is one -- and save the adapter there, with
+    the run's record (``run_info.json``, at the first start) and loss log (``trainer_state.json``)."""
     parser = TrlParser(dataclasses, prog=prog)
     args = list(sys.argv[1:] if argv is None else argv)
     data, training, model = parser.parse_args_and_config(args=device_flags() + args)
     trainer = build_trainer(data, training, model)
     output_dir = training.output_dir
     last = get_last_checkpoint(output_dir) if os.path.isdir(output_dir) else None
+    main_process = int(os.environ.get("RANK", "0")) == 0
+    if main_process and last is None:
+        write_run_info(output_dir, prog, args, data.data_dir, parent=getattr(data, "sft_adapter", None))
     trainer.train(resume_from_checkpoint=last)
     trainer.save_model(output_dir)
-    if int(os.environ.get("RANK", "0")) == 0:
+    trainer.save_state()
+    if main_process:
         print(f"adapter saved in {output_dir}")
     return 0

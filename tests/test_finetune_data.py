@@ -69,7 +69,8 @@ def test_manifest_counts_match_the_files(dataset: Path):
         rows = read_jsonl(dataset / f"{split}.jsonl")
         assert len(rows) == size == manifest["counts"][split]["conversations"]["total"]
         assert Counter(r["family"] for r in rows) == manifest["counts"][split]["family"]
-    assert len(read_jsonl(dataset / "test.eval.jsonl")) == manifest["eval_questions"] > 0
+    assert len(read_jsonl(dataset / "test.eval.jsonl")) == manifest["eval_questions"]["test"] > 0
+    assert len(read_jsonl(dataset / "validation.eval.jsonl")) == manifest["eval_questions"]["validation"] > 0
     assert set(manifest["files"]) == set(OUTPUTS) - {"manifest.json"}
 
 

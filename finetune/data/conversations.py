@@ -87,7 +87,8 @@ def _attempt(rng: random.Random, split: str, conversation_id: str) -> Conversati
 
 
 def _on_file(rng: random.Random, split: str, conversation_id: str, fg: FamilyGraph) -> Conversation | None:
-    name = f"{conversation_id}.json" if split == "test" else rng.choice(FILE_STEMS) + rng.choice(FILE_EXTENSIONS)
+    evaluated = split in ("validation", "test")  # eval files need one graph file per question
+    name = f"{conversation_id}.json" if evaluated else rng.choice(FILE_STEMS) + rng.choice(FILE_EXTENSIONS)
     backend = NetworkxBackend(fg.graph, name=name)
     turn = _turn(rng, fg, backend)
     if turn is None:

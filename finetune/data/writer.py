@@ -5,8 +5,8 @@ Files (JSON lines unless noted):
 - ``train.jsonl``, ``validation.jsonl``, ``test.jsonl`` -- SFT rows (``finetune.records.conversation_record``);
 - ``dpo_train.jsonl``, ``dpo_test.jsonl`` -- DPO rows (``finetune.records.preference_record``) from the train
   and test conversations;
-- ``test.eval.jsonl`` -- the test split as eval questions (format: README, Evaluation), with active graphs
-  under ``graphs/``;
+- ``test.eval.jsonl``, ``validation.eval.jsonl`` -- those splits as eval questions (format: README, Evaluation),
+  with active graphs under ``graphs/``;
 - ``manifest.json`` -- seed, sizes, counts per split / task / family / notation / style / failure, what only the
   test split sees, and each file's SHA-256.
 
@@ -42,9 +42,10 @@ SIZES: dict[str, dict[str, int]] = {
 PAIRS_PER_CONVERSATION = 1
 SFT_FILES = {split: f"{split}.jsonl" for split in SPLITS}
 DPO_FILES = {"train": "dpo_train.jsonl", "test": "dpo_test.jsonl"}
-EVAL_FILE = "test.eval.jsonl"
+EVAL_FILES = {"validation": "validation.eval.jsonl", "test": "test.eval.jsonl"}
+"""Eval question files: test for the report, validation for the DPO regression gate."""
 MANIFEST = "manifest.json"
-OUTPUTS = (*SFT_FILES.values(), *DPO_FILES.values(), EVAL_FILE, MANIFEST)
+OUTPUTS = (*SFT_FILES.values(), *DPO_FILES.values(), *EVAL_FILES.values(), MANIFEST)
 
 
 def parse_sizes(text: str) -> dict[str, int]:
@@ -75,8 +76,8 @@ def generate(out_dir: Path, seed: int, sizes: dict[str, int],
     staging.mkdir(parents=True)
     counts: dict[str, Any] = {split: _counter_group() for split in SPLITS}
     failures: dict[str, Counter] = defaultdict(Counter)
-    eval_count = 0
-    with _Files(staging, [*SFT_FILES.values(), *DPO_FILES.values(), EVAL_FILE]) as files:
+    eval_counts = dict.fromkeys(EVAL_FILES, 0)
+    with _Files(staging, [*SFT_FILES.values(), *DPO_FILES.values(), *EVAL_FILES.values()]) as files:
         for split in SPLITS:
             for index in range(sizes[split]):
                 convo = build_conversation(seed, split, index)
@@ -98,13 +99,13 @@ def generate(out_dir: Path, seed: int, sizes: dict[str, int],
                             pair["prompt"], pair["chosen"], pair["rejected"], tools=convo.tools,
                             graph_context=convo.graph_context, provenance=provenance))
                         failures[split][pair["failure"]] += 1
-                if split == "test":
+                if split in EVAL_FILES:
                     record = eval_record(convo)
                     if record is not None:
                         if convo.mode == "file":
                             write_graph_file(convo, staging)
-                        files.write(EVAL_FILE, record)
-                        eval_count += 1
+                        files.write(EVAL_FILES[split], record)
+                        eval_counts[split] += 1
                 if progress is not None:
                     progress(1)
     manifest = {
@@ -114,7 +115,7 @@ def generate(out_dir: Path, seed: int, sizes: dict[str, int],
         "counts": {split: {key: dict(sorted(c.items())) for key, c in group.items()}
                    for split, group in counts.items()},
         "dpo_pairs": {split: dict(sorted(c.items())) for split, c in failures.items()},
-        "eval_questions": eval_count,
+        "eval_questions": eval_counts,
         "files": {name: _sha256(staging / name) for name in sorted(files.names)},
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
