@@ -184,7 +184,7 @@ def _run_config(
             for question in track(todo, description=f"{config} ({options.engine})", console=console,
                                   disable=not options.progress, transient=False):
                 if question.graph_key not in sessions:
-                    sessions[question.graph_key] = AgentSession(_backend(question, data), agent_config,
+                    sessions[question.graph_key] = AgentSession(question_backend(question, data), agent_config,
                                                                  engine=engine)
                 line = answer_question(sessions[question.graph_key], question, config, options.engine)
                 sink.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
@@ -196,7 +196,7 @@ def _run_config(
         engine.close()
 
 
-def _backend(question: EvalQuestion, data: EvalInput) -> Any:
+def question_backend(question: EvalQuestion, data: EvalInput) -> Any:
     """The graph the agent is given: the question's file or sample, else the default sample (as ``ask``)."""
     from graphs.sources import GraphSource, open_backend
 
@@ -267,7 +267,7 @@ def regrade(lines: Sequence[dict[str, Any]], data: EvalInput) -> list[dict[str, 
     for line in lines:
         question = questions[line["id"]]
         if question.graph_key not in backends:
-            backends[question.graph_key] = _backend(question, data)
+            backends[question.graph_key] = question_backend(question, data)
         graded.append(grade_line(line, question, grading_graph(question, backends[question.graph_key])))
     return graded
 

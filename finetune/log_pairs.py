@@ -35,6 +35,7 @@ import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -87,13 +88,15 @@ def human_pairs(log: TrajectoryLog) -> PairExport:
     return export
 
 
-def log_pairs(log: TrajectoryLog) -> PairExport:
-    """``human_pairs`` plus verified on-policy pairs (see the module docstring), de-duplicated."""
+def log_pairs(log: TrajectoryLog, graded: Mapping[str, str] | None = None) -> PairExport:
+    """``human_pairs`` plus verified on-policy pairs (see the module docstring), de-duplicated. ``graded`` maps
+    run ids to ``right``/``wrong`` found by grading against a gold answer; it ranks below a person's label and
+    above the automatic one."""
     export = human_pairs(log)
     runs = log.runs(status="ok")
     groups: dict[tuple[str, str], list[tuple[_Turn, dict[str, Any], str]]] = {}
     for run in runs:
-        label, by = _verdict(run)
+        label, by = _verdict(run, graded or {})
         if label is None:
             continue
         try:
@@ -123,14 +126,14 @@ def log_pairs(log: TrajectoryLog) -> PairExport:
 
 
 def export_pairs(log_path: str | os.PathLike[str], out: str | os.PathLike[str],
-                 verified: bool = False) -> PairExport:
-    """Write the human pairs of the log at ``log_path`` (with ``verified``: also the verified on-policy pairs)
-    to ``out`` (JSON lines, replaced atomically)."""
+                 verified: bool = False, graded: Mapping[str, str] | None = None) -> PairExport:
+    """Write the human pairs of the log at ``log_path`` (with ``verified``: also the verified on-policy pairs,
+    ``graded`` as in ``log_pairs``) to ``out`` (JSON lines, replaced atomically)."""
     log_path, out = Path(log_path), Path(out)
     if not log_path.is_file():
         raise FeedbackExportError(f"no trajectory log at {log_path}: chat with the agent first")
     with TrajectoryLog(log_path) as log:
-        export = log_pairs(log) if verified else human_pairs(log)
+        export = log_pairs(log, graded) if verified else human_pairs(log)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, delete=False,
@@ -183,10 +186,13 @@ def _comparison_pair(log: TrajectoryLog, runs: list[dict[str, Any]], comparison:
     return _record(winner, winner.completion, loser.completion, provenance)
 
 
-def _verdict(run: dict[str, Any]) -> tuple[str | None, str]:
-    """``right``/``wrong``/None for a run, and who said so (a person's label wins over the automatic one)."""
+def _verdict(run: dict[str, Any], graded: Mapping[str, str]) -> tuple[str | None, str]:
+    """``right``/``wrong``/None for a run, and who said so (a person, then the gold answer, then the automatic
+    label)."""
     if run["human_label"] in ("correct", "incorrect"):
         return ("right" if run["human_label"] == "correct" else "wrong"), "human"
+    if run["id"] in graded:
+        return graded[run["id"]], "gold"
     return {"agrees": "right", "disagrees": "wrong"}.get(run["auto_label"] or ""), "auto"
 
 

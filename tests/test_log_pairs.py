@@ -54,6 +54,17 @@ def test_a_persons_label_wins_over_the_automatic_one(tmp_path: Path) -> None:
     assert record["provenance"]["chosen_label"] == "right:human"
 
 
+def test_a_gold_grade_ranks_between_a_persons_label_and_the_automatic_one(tmp_path: Path) -> None:
+    first, second, third = run_answers(tmp_path, ["There are 2 edges.", "There are 5 edges.", "Two edges."])
+    with TrajectoryLog(tmp_path / FILE_NAME) as log:
+        log.set_human_label(third, "correct")
+        assert log.get_run(first)["auto_label"] == "agrees"
+        records = log_pairs(log, graded={first: "wrong", third: "wrong"}).records
+    assert [r["provenance"]["chosen_label"] for r in records] == ["right:human", "right:human"]
+    assert {(r["provenance"]["rejected_run"], r["provenance"]["rejected_label"]) for r in records} == {
+        (first, "wrong:gold"), (second, "wrong:auto")}
+
+
 def test_duplicates_and_forced_answers_make_no_pair(tmp_path: Path) -> None:
     run_answers(tmp_path, ["There are 2 edges.", "There are 5 edges.", "There are 5 edges."])
     backend = open_backend(GraphSource(sample="nordic_roads"))

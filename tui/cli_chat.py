@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
+from collections.abc import Mapping
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -78,15 +80,17 @@ def _feedback_export(args: argparse.Namespace) -> int:
     return write_pairs(args.log, args.out)
 
 
-def write_pairs(log: str | None, out: str, verified: bool = False) -> int:
-    """Write the trajectory log's preference pairs (human feedback; with ``verified`` also verified runs) to
-    ``out`` and say how many came from where and what was skipped; exit status 0, or 2 with one error line."""
+def write_pairs(log: str | os.PathLike[str] | None, out: str, verified: bool = False,
+                graded: Mapping[str, str] | None = None) -> int:
+    """Write the trajectory log's preference pairs (human feedback; with ``verified`` also verified runs, graded
+    ones by ``graded``) to ``out`` and say how many came from where and what was skipped; exit status 0, or 2 with
+    one error line."""
     from agent.model_files import data_dir
     from agent.trajectory import FILE_NAME
     from finetune.log_pairs import FeedbackExportError, export_pairs
 
     try:
-        export = export_pairs(log or data_dir() / FILE_NAME, out, verified=verified)
+        export = export_pairs(log or data_dir() / FILE_NAME, out, verified=verified, graded=graded)
     except FeedbackExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -3,8 +3,9 @@
 One ``Llama`` instance per engine keeps its KV cache between calls; each prompt evaluates only the tokens after
 the longest common prefix with what the cache holds, so the system prompt is prefilled once per session. The
 SWA cache is kept full-size (``swa_full``) because Gemma-3's sliding-window layers otherwise cannot roll back to
-an earlier position. Decoding is greedy, written out token by token so that cancellation, timings and grammar
-handling are ours:
+an earlier position. Decoding is greedy (or, with a ``temperature``, sampled from the likeliest allowed tokens:
+for on-policy preference pairs), written out token by token so that cancellation, timings and grammar handling
+are ours:
 
 A llama.cpp grammar applied to the full 262k-token vocabulary costs 25–85 ms per token here (decoding itself is
 ~20 ms), so the grammar is consulted lazily and exactly: the unconstrained argmax is checked alone first; if the
@@ -31,6 +32,8 @@ from agent.model_files import AdapterSource, ModelSource
 from agent.template import TURN_END
 
 _CANDIDATE_TIERS = (1, 64)
+SAMPLE_TOP_K = 40
+"""With a temperature, the next token is drawn from the 40 likeliest the grammar allows."""
 
 
 class _Grammar:
@@ -75,8 +78,17 @@ class LlamaCppEngine:
     name = "llamacpp"
 
     def __init__(
-        self, model: ModelSource, adapter: AdapterSource | None = None, *, n_ctx: int = 4096, threads: int = 2
+        self,
+        model: ModelSource,
+        adapter: AdapterSource | None = None,
+        *,
+        n_ctx: int = 4096,
+        threads: int = 2,
+        temperature: float = 0.0,
+        seed: int = 0,
     ) -> None:
+        if temperature < 0:
+            raise ValueError(f"temperature must be >= 0, got {temperature}")
         if model.kind != "gguf":
             raise ModelFilesMissing(
                 f"the llama.cpp engine needs a GGUF file, and {model.path} is a Hugging Face directory; "
@@ -85,6 +97,8 @@ class LlamaCppEngine:
         self.model_id = model.model_id
         self.adapter_id = adapter.adapter_id if adapter else None
         self.n_ctx = n_ctx
+        self.temperature = temperature
+        self._rng = np.random.default_rng(seed)
         with suppress_stdout_stderr(disable=False):  # llama.cpp logs its KV-cache setup even with verbose=False
             self._llama = llama_cpp.Llama(
                 model_path=str(model.path),
@@ -120,7 +134,7 @@ class LlamaCppEngine:
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> Generation:
-        """Generate one turn greedily; see ``agent.engines.base.Engine``."""
+        """Generate one turn (greedily unless the engine has a temperature); see ``agent.engines.base.Engine``."""
         ids = self.tokenize(prompt)
         if len(ids) + max_tokens > self.n_ctx:
             raise ValueError(f"prompt of {len(ids)} tokens + {max_tokens} new ones exceeds the context of {self.n_ctx}")
@@ -181,6 +195,8 @@ class LlamaCppEngine:
     def _next_token(self, constraint: _Grammar | None) -> int:
         """The greedy next token, under the grammar if there is one (exact; see the module docstring)."""
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._llama._ctx.ctx, -1), shape=(self._n_vocab,))
+        if self.temperature > 0:
+            return self._sampled_token(logits, constraint)
         if constraint is None:
             return int(np.argmax(logits))
         for k in _CANDIDATE_TIERS:
@@ -189,6 +205,18 @@ class LlamaCppEngine:
             if np.isfinite(filtered).any():
                 return int(top[np.argmax(filtered)])
         return int(np.argmax(constraint.allowed_all(self._candidates, logits)))
+
+    def _sampled_token(self, logits: np.ndarray, constraint: _Grammar | None) -> int:
+        """A token drawn from the softmax at ``temperature`` over the ``SAMPLE_TOP_K`` likeliest allowed ones."""
+        top = np.argpartition(logits, -SAMPLE_TOP_K)[-SAMPLE_TOP_K:]
+        scores = logits[top] if constraint is None else constraint.allowed(top, logits[top])
+        if not np.isfinite(scores).any():
+            allowed = np.asarray(constraint.allowed_all(self._candidates, logits))  # type: ignore[union-attr]
+            top = np.argpartition(allowed, -SAMPLE_TOP_K)[-SAMPLE_TOP_K:]
+            scores = allowed[top]
+        scores = (scores - scores[np.isfinite(scores)].max()) / self.temperature
+        weights = np.where(np.isfinite(scores), np.exp(scores), 0.0)
+        return int(self._rng.choice(top, p=weights / weights.sum()))
 
     def _grammar(self, text: str) -> _Grammar:
         """The grammar sampler for ``text``, parsed once and reset for each generation."""
