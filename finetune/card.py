@@ -36,8 +36,7 @@ def card_markdown(adapter_dir: Path, eval_dir: str | Path | None = None) -> str:
     stages = []
     if run.get("parent"):
         stages.append(("SFT", run["parent"].get("run_info") or {}, run["parent"].get("training"), None))
-    stages.append(("DPO" if run.get("parent") else "training", run, training_summary(adapter_dir),
-                   _hyperparameters(adapter_dir)))
+    stages.append((_stage_name(run), run, training_summary(adapter_dir), _hyperparameters(adapter_dir)))
     parts = [
         f"# graph-agent LoRA adapter `{adapter_dir.name}`",
         "",
@@ -70,8 +69,10 @@ def _stage_lines(info: dict[str, Any], summary: dict[str, Any] | None, hyper: di
         lines.append(f"- command: `{info['command']}`")
     data = info.get("data") or {}
     if data.get("seed") is not None:
-        lines.append(f"- data: `graph-agent finetune data --seed {data['seed']}`, sizes {data.get('sizes')}"
-                     + (f", DPO pairs {data['dpo_pairs']}" if data.get("dpo_pairs") else ""))
+        sizes = data.get("sizes") or {}
+        size = ",".join(str(sizes.get(split, "?")) for split in ("train", "validation", "test"))
+        lines.append(f"- data: `graph-agent finetune data --seed {data['seed']} --size {size}` (train, validation, "
+                     "test conversations)")
     if hyper:
         lines.append("- trainer: " + ", ".join(f"{key} {value}" for key, value in hyper.items()))
     if summary:
@@ -79,8 +80,9 @@ def _stage_lines(info: dict[str, Any], summary: dict[str, Any] | None, hyper: di
         lines.append(
             f"- {summary.get('steps')} optimizer steps ({_fmt(summary.get('epochs'))} epochs) in "
             f"{_duration(runtime)}, {summary.get('tokens') or '?'} tokens read, "
-            f"{_fmt(summary.get('tokens_per_s'), 0)} tokens/s; training loss {_fmt(summary.get('first_loss'))} -> "
-            f"{_fmt(summary.get('last_loss'))}, last evaluation loss {_fmt(summary.get('last_eval_loss'))}"
+            f"{_fmt(summary.get('tokens_per_s'), 0)} tokens/s; training loss {_fmt(summary.get('first_loss'), 3)} -> "
+            f"{_fmt(summary.get('last_loss'), 3)}"
+            + (f", last evaluation loss {_fmt(summary['last_eval_loss'], 3)}" if summary.get("last_eval_loss") else "")
             + (f", reward accuracy {_fmt(summary['rewards_accuracy'])}" if summary.get("rewards_accuracy") else "")
         )
     machine = info.get("machine") or {}
@@ -91,6 +93,8 @@ def _stage_lines(info: dict[str, Any], summary: dict[str, Any] | None, hyper: di
                      f"TRL {machine.get('trl')}, PEFT {machine.get('peft')}")
     if info.get("started_at"):
         lines.append(f"- started {info['started_at']}")
+    if info.get("note"):
+        lines.append(f"- note: {info['note']}")
     return lines or ["- (no run record)"]
 
 
@@ -102,7 +106,13 @@ def _hyperparameters(adapter_dir: Path) -> dict[str, Any] | None:
     import torch
 
     args = torch.load(path, weights_only=False)
-    return {key: getattr(args, key) for key in _HYPERPARAMETERS if hasattr(args, key)}
+    values = {key: getattr(args, key) for key in _HYPERPARAMETERS if hasattr(args, key)}
+    return {key: getattr(value, "value", value) for key, value in values.items()}  # enums by their value
+
+
+def _stage_name(run: dict[str, Any]) -> str:
+    command = run.get("command") or ""
+    return "DPO" if "finetune dpo" in command else "SFT" if "finetune sft" in command else "training"
 
 
 def _eval_source(metrics: dict[str, Any]) -> str:

@@ -101,15 +101,20 @@ def read_run_info(adapter_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
 
 def training_summary(adapter_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
     """Steps, time, tokens, tokens/s and last losses from ``trainer_state.json`` (TRL's log), or None.
-    ``tokens_per_s`` counts every token the model read (prompt and answer); it covers the last invocation only
-    when a run was resumed (``train_runtime`` restarts)."""
+    ``tokens`` counts every token the model read (prompt and answer) over all invocations of a resumed run;
+    ``tokens_per_s`` covers the last invocation only, as ``train_runtime`` does."""
     path = Path(adapter_dir) / TRAINER_STATE
     if not path.is_file():
         return None
     state = json.loads(path.read_text(encoding="utf-8"))
     history = state.get("log_history") or []
     final = next((entry for entry in reversed(history) if "train_runtime" in entry), {})
-    tokens = max((entry.get("num_tokens", 0) for entry in history), default=0)
+    tokens, since_start = 0, 0  # TRL's num_tokens restarts from 0 when a run resumes: add up the segments
+    for count in (entry["num_tokens"] for entry in history if entry.get("num_tokens") is not None):
+        if count < since_start:
+            tokens += since_start
+        since_start = count
+    tokens += since_start
     losses = [entry["loss"] for entry in history if "loss" in entry]
     evals = [entry["eval_loss"] for entry in history if "eval_loss" in entry]
     runtime = final.get("train_runtime")
@@ -118,7 +123,7 @@ def training_summary(adapter_dir: str | os.PathLike[str]) -> dict[str, Any] | No
         "epochs": state.get("epoch"),
         "train_runtime_s": runtime,
         "tokens": int(tokens) or None,
-        "tokens_per_s": tokens / runtime if tokens and runtime else None,
+        "tokens_per_s": since_start / runtime if since_start and runtime else None,
         "first_loss": losses[0] if losses else None,
         "last_loss": losses[-1] if losses else None,
         "last_eval_loss": evals[-1] if evals else None,

@@ -71,6 +71,14 @@ def test_training_summary_reads_time_tokens_and_losses_from_the_trainer_log(tmp_
     assert training_summary(tmp_path / "nothing") is None
 
 
+def test_a_resumed_run_adds_up_its_token_counts_and_rates_the_last_invocation(tmp_path):
+    history = [{"loss": 1.0, "num_tokens": 500.0, "step": 5}, {"loss": 0.8, "num_tokens": 1000.0, "step": 10},
+               {"loss": 0.6, "num_tokens": 400.0, "step": 15}, {"train_runtime": 10.0, "step": 15}]
+    (tmp_path / "trainer_state.json").write_text(json.dumps({"global_step": 15, "epoch": 1.0, "log_history": history}))
+    summary = training_summary(tmp_path)
+    assert summary["tokens"] == 1400 and summary["tokens_per_s"] == pytest.approx(40.0)
+
+
 def test_a_dpo_run_record_carries_its_sft_parent_and_the_card_shows_both_stages(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
