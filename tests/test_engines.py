@@ -84,6 +84,28 @@ def test_llamacpp_tool_grammar_makes_every_call_parse(llama: Engine) -> None:
         assert turn.invalid_tool_calls == []
 
 
+def test_llamacpp_sampling_is_seeded_varied_and_keeps_to_the_grammar() -> None:
+    specs = tool_specs()
+    names = [spec["name"] for spec in specs]
+    grammar = tool_call_grammar(specs)
+    prompt = render_prompt([HumanMessage("Which city is the most central?")], specs, graph_context="networkx, 12 nodes",
+                           few_shot=True)
+    runs = {}
+    for seed in (0, 0, 1):
+        engine = make_engine("llamacpp", adapter="none", temperature=1.5, seed=seed)
+        try:
+            runs.setdefault(seed, []).append(
+                [engine.generate(prompt, grammar=grammar, max_tokens=64).text for _ in range(4)])
+        finally:
+            engine.close()
+    assert runs[0][0] == runs[0][1]
+    assert len(set(runs[0][0] + runs[1][0])) > 1
+    for text in runs[0][0] + runs[1][0]:
+        assert parse_model_turn(text, names).invalid_tool_calls == []
+    with pytest.raises(ValueError, match="temperature"):
+        make_engine("llamacpp", adapter="none", temperature=-1)
+
+
 def test_llamacpp_streamed_pieces_add_up_to_the_text(llama: Engine) -> None:
     pieces: list[str] = []
     generation = llama.generate(_prompt("List three colours."), max_tokens=16, on_token=pieces.append)
