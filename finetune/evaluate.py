@@ -161,7 +161,7 @@ def _check_adapters(options: EvalOptions) -> list[str]:
             raise EvalError(f"configuration {config!r}: {exc}") from None
         if config == "default" and source is None:
             notes.append("`default` ran the untuned base model with its few-shot prompt, the same as `base`: "
-                         "no adapter is shipped in adapters/default/ yet.")
+                         "adapters/default/ holds no adapter.")
     return notes
 
 
