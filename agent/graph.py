@@ -3,7 +3,8 @@
 - ``ingest`` takes an inline graph out of the new question (it becomes the active graph) and describes the
   active graph for the model; when the active graph is unreachable (a dead database) it answers at once;
 - ``lookup`` answers a first question in a thread from the answer cache, with its tool trace;
-- ``model`` asks the chat model for one turn: a tool call or the answer. Bounds are explicit: after
+- ``model`` asks the chat model for one turn: a tool call or the answer (a misspelled node argument is
+  replaced by the node the question names, ``agent.grounding``). Bounds are explicit: after
   ``max_tool_rounds`` tool calls, or ``max_invalid_calls`` malformed ones, or a call repeated with the same
   arguments (its result cannot change), or a dead database, the agent answers with what it has and says so;
 - ``tools`` runs the call on the active graph (errors go back to the model, never raised); ``reject`` feeds a
@@ -22,6 +23,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.grounding import ground_tool_calls
 from agent.ingest import describe_graph, scratch_backend, scratch_data, split_question
 from agent.state import InputState, State, current_turn, tool_result, tool_trace
 from agent.tool_node import active_backend, make_tool_node
@@ -81,9 +83,11 @@ def call_model(state: State, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     last = turn[-1]
     if isinstance(last, ToolMessage) and _error_code(last) in FINAL_ERRORS:
         return {"messages": [_forced(f"I cannot answer: {tool_result(last)['message']}", "backend_unavailable")]}
-    specs = tool_specs(applicable_tools(active_backend(context, state)))
-    model = context.model.bind_tools(specs)
+    backend = active_backend(context, state)
+    model = context.model.bind_tools(tool_specs(applicable_tools(backend)))
     response = model.invoke(state.messages, graph_context=state.graph_context, cancel=context.cancel)
+    if response.tool_calls:
+        response = ground_tool_calls(response, backend, turn[0].text)
     rounds = sum(1 for m in turn if isinstance(m, AIMessage) and m.tool_calls)
     invalid = sum(1 for m in turn if isinstance(m, AIMessage) and m.invalid_tool_calls and not m.tool_calls)
     if response.tool_calls and rounds >= config.max_tool_rounds:

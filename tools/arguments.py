@@ -19,12 +19,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 MAX_LIMIT = 100
 """The most items any tool lists, whatever ``limit`` asks for."""
 
-Node = Annotated[int | str, Field(description="Node id or name.")]
-OptionalNode = Annotated[int | str | None, Field(description="Node id or name.")]
+NODE_DESCRIPTION = "Node id or name."
+Node = Annotated[int | str, Field(description=NODE_DESCRIPTION)]
+OptionalNode = Annotated[int | str | None, Field(description=NODE_DESCRIPTION)]
 DirectionArg = Annotated[Literal["out", "in", "both"], Field(description="Edge direction.")]
 RelTypeArg = Annotated[str | None, Field(description="Relationship type.")]
 WeightArg = Annotated[str | None, Field(description="Edge weight property.")]
 CapacityArg = Annotated[str, Field(description="Edge capacity property.")]
+
+
+def node_fields(args_model: type[BaseModel]) -> list[str]:
+    """The arguments of a tool that name one node (typed ``Node`` / ``OptionalNode``)."""
+    return [name for name, info in args_model.model_fields.items() if info.description == NODE_DESCRIPTION]
 
 
 def _clamp_limit(value: int) -> int:

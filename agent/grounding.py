@@ -1,0 +1,107 @@
+"""Node arguments grounded in the question: a node name the model misspelled becomes the node the user named.
+
+A small model copying "Gothenburg" from the question sometimes writes "Gothenburg" and sometimes "Gothard".
+When a node argument of a tool call names no node of the active graph, the spans of the user's question (up to
+``MAX_WORDS`` words) that look like it (difflib ratio >= ``MIN_SIMILARITY``) are looked up in the graph; the
+most similar one that is a node, and not already another node argument of the same call, replaces it. Nothing
+else is touched: a name the user wrote that the graph lacks still reaches the tool, which answers
+``node_not_found`` with close matches. Every replacement is listed in the message's
+``response_metadata["grounded"]`` (the model's own text stays in ``response_metadata["raw"]``).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import Any
+
+from langchain_core.messages import AIMessage
+
+from graphs.backend import GraphBackend
+from graphs.errors import GraphError, NodeNotFound
+from tools.arguments import node_fields
+from tools.registry import get_tool
+
+MIN_SIMILARITY = 0.5
+"""How alike (difflib ratio, case-insensitive) the model's string and a span of the question must be."""
+MAX_WORDS = 4
+"""Longest span of the question, in words, that may name a node."""
+
+_WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
+
+
+def ground_tool_calls(message: AIMessage, backend: GraphBackend, question: str) -> AIMessage:
+    """``message`` with each node argument that names no node replaced by the node the question names."""
+    calls, grounded = [], []
+    for call in message.tool_calls:
+        args = dict(call["args"])
+        try:
+            fields = node_fields(get_tool(call["name"]).args_model)
+        except KeyError:
+            fields = []
+        for field in fields:
+            value = args.get(field)
+            if value is None or not _names_no_node(backend, value):
+                continue
+            taken = {_node(backend, args[other]) for other in fields if other != field and args.get(other) is not None}
+            span = _closest_named_node(backend, question, str(value), taken)
+            if span is not None:
+                grounded.append({"tool": call["name"], "argument": field, "from": value, "to": span})
+                args[field] = span
+        calls.append({**call, "args": args})
+    if not grounded:
+        return message
+    metadata = {**message.response_metadata, "grounded": grounded}
+    return message.model_copy(update={"tool_calls": calls, "response_metadata": metadata})
+
+
+def question_spans(question: str, max_words: int = MAX_WORDS) -> list[str]:
+    """Every run of 1..``max_words`` consecutive words of ``question``, as written (inner punctuation kept).
+
+    >>> question_spans("Route from St. Petersburg?", 2)
+    ['Route', 'Route from', 'from', 'from St', 'St', 'St. Petersburg', 'Petersburg']
+    """
+    words = list(_WORD.finditer(question))
+    return [
+        question[words[start].start() : words[end].end()]
+        for start in range(len(words))
+        for end in range(start, min(start + max_words, len(words)))
+    ]
+
+
+def _closest_named_node(backend: GraphBackend, question: str, value: str, taken: set[Any]) -> str | None:
+    """The span of ``question`` most like ``value`` that names a node not in ``taken``; None when there is no
+    such span or two different nodes tie."""
+    scored: dict[str, float] = {}
+    for span in question_spans(question):
+        ratio = SequenceMatcher(None, value.casefold(), span.casefold()).ratio()
+        if ratio >= MIN_SIMILARITY and ratio > scored.get(span, 0.0):
+            scored[span] = ratio
+    best: list[tuple[float, str, Any]] = []
+    for span, ratio in sorted(scored.items(), key=lambda item: -item[1]):
+        if best and ratio < best[0][0]:
+            break
+        node = _node(backend, span)
+        if node is not None and node not in taken:
+            best.append((ratio, span, node))
+    nodes = {node for _, _, node in best}
+    return best[0][1] if len(nodes) == 1 else None
+
+
+def _names_no_node(backend: GraphBackend, ref: Any) -> bool:
+    """Whether the graph answers that ``ref`` is no node (not: ambiguous, or the graph cannot be asked)."""
+    try:
+        backend.resolve_node(ref)
+    except NodeNotFound:
+        return True
+    except GraphError:
+        return False
+    return False
+
+
+def _node(backend: GraphBackend, ref: Any) -> Any:
+    """The node ``ref`` resolves to, or None (not found, ambiguous, or the graph cannot be asked)."""
+    try:
+        return backend.resolve_node(ref)
+    except GraphError:
+        return None
