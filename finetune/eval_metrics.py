@@ -1,6 +1,7 @@
 """Metrics of an eval run from its prediction lines: accuracy and verdicts, tool choice, latency and speed.
 
-Per configuration (``config``, or ``config (engine)`` when one file holds several engines) and per task:
+Per configuration (``config``, or ``config (engine)`` when one file holds several engines), per task, and per
+held-out template set where the questions name one (``template_set``):
 accuracy (correct / graded), the verdict counts, the majority-class rate beside each yes/no task (the accuracy of
 always giving the commoner gold answer -- the untuned base model tends to say "yes" to everything, so its
 accuracy means little below that rate) and the share of answers that read as "yes"; tool-choice accuracy (every
@@ -36,6 +37,7 @@ def compute_metrics(lines: Sequence[dict[str, Any]], questions: Sequence[EvalQue
         "labels": list(by_label),
         "configs": {label: summarize(group) for label, group in by_label.items()},
         "tasks": _tasks(by_label, questions),
+        "template_sets": _template_sets(by_label),
     }
 
 
@@ -86,15 +88,25 @@ def _tasks(by_label: dict[str, list[dict[str, Any]]], questions: Sequence[EvalQu
         entry["configs"] = {}
         for label, lines in by_label.items():
             mine = [line for line in lines if task_name(line.get("task"), line.get("kind")) == name]
-            graded = [line for line in mine if line.get("gradable") and line.get("verdict")]
-            figures = {"n": len(mine), "graded": len(graded),
-                       "correct": sum(line["verdict"] == "correct" for line in graded),
-                       "accuracy": _share(sum(line["verdict"] == "correct" for line in graded), len(graded))}
+            figures = _accuracy(mine)
             if boolean:
                 figures["said_yes"] = _share(sum(line.get("normalized") == "yes" for line in mine), len(mine))
             entry["configs"][label] = figures
         result[name] = entry
     return result
+
+
+def _template_sets(by_label: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Accuracy per held-out template set (the ``template_set`` our test questions carry) and configuration."""
+    names = sorted({line["template_set"] for lines in by_label.values() for line in lines if line.get("template_set")})
+    return {name: {label: _accuracy([line for line in lines if line.get("template_set") == name])
+                   for label, lines in by_label.items()} for name in names}
+
+
+def _accuracy(lines: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    graded = [line for line in lines if line.get("gradable") and line.get("verdict")]
+    correct = sum(line["verdict"] == "correct" for line in graded)
+    return {"n": len(lines), "graded": len(graded), "correct": correct, "accuracy": _share(correct, len(graded))}
 
 
 def task_name(task: str | None, kind: str | None) -> str:

@@ -57,6 +57,7 @@ def write_report(
         _measurement_summary(measurements),
         "## Per task",
         task_table(metrics),
+        template_set_table(metrics),
         "## Plots",
         *[f"![{plot['caption']}]({plot['file']})\n\n*{plot['caption']}*" for plot in plots],
         "## Other measurements",
@@ -106,6 +107,22 @@ def task_table(metrics: dict[str, Any]) -> str:
     note = ("Cells: accuracy (correct / graded); for yes/no tasks also the share of answers that read as "
             "\"yes\". Majority class: the accuracy of always giving the commoner gold answer.")
     return "\n".join(rows) + "\n\n" + note
+
+
+def template_set_table(metrics: dict[str, Any]) -> str:
+    """Accuracy per held-out template set and configuration; empty when the questions name no set."""
+    sets = metrics.get("template_sets") or {}
+    labels = metrics.get("labels", [])
+    if not sets or not labels:
+        return ""
+    rows = [_row(["template set", "questions", *labels]), _row(["---", "---:", *["---:"] * len(labels)])]
+    for name, by_label in sets.items():
+        count = max(figures["n"] for figures in by_label.values())
+        rows.append(_row([name, str(count), *(_task_cell(by_label.get(label) or {}) for label in labels)]))
+    note = ("Our generated test questions use phrasings that no training row uses, in sets: `held_out` since the "
+            "first data release, `fresh` written with the current training phrasings and never inspected against "
+            "a model's answers (`finetune/data/templates.py`).")
+    return "### Per template set\n\n" + "\n".join(rows) + "\n\n" + note
 
 
 def _task_cell(figures: dict[str, Any]) -> str:

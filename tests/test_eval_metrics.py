@@ -8,6 +8,7 @@ import pytest
 
 from finetune.eval_input import EvalQuestion
 from finetune.eval_metrics import compute_metrics, percentile, summarize
+from finetune.report import template_set_table
 
 
 def line(verdict: str | None = "correct", **fields: Any) -> dict[str, Any]:
@@ -68,3 +69,14 @@ def test_configurations_run_on_several_engines_are_labelled_with_the_engine() ->
 def test_percentile_of_few_values() -> None:
     assert percentile([], 95) is None and percentile([2.0], 95) == 2.0
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
+
+
+def test_accuracy_is_split_by_the_template_set_questions_name_and_the_report_shows_it() -> None:
+    lines = [line("correct", template_set="held_out"), line("wrong", template_set="held_out"),
+             line("correct", template_set="fresh"), line("correct", config="tuned", template_set="fresh"), line()]
+    metrics = compute_metrics(lines, [])
+    assert metrics["template_sets"]["held_out"]["base"] == {"n": 2, "graded": 2, "correct": 1, "accuracy": 0.5}
+    assert metrics["template_sets"]["fresh"]["tuned"]["accuracy"] == 1.0
+    table = template_set_table(metrics)
+    assert "| held_out | 2 | 50% (1/2) |" in table and "| fresh | 1 | 100% (1/1) | 100% (1/1) |" in table
+    assert template_set_table(compute_metrics([line()], [])) == ""

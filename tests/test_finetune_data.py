@@ -4,7 +4,10 @@ command line."""
 
 from __future__ import annotations
 
+import difflib
 import json
+import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from finetune.data import generate, parse_sizes
 from finetune.data.conversations import build_conversation
 from finetune.data.notations import NOTATIONS
 from finetune.data.splits import TEST_FAMILIES, held_out
-from finetune.data.templates import STYLES, TEMPLATES
+from finetune.data.templates import FRESH, HELD_OUT, STYLES, TEMPLATES, choose_wording, every_wording
 from finetune.data.writer import OUTPUTS
 from graphs.sources import GraphSource, open_backend
 from tools.registry import TOOLS
@@ -58,8 +61,33 @@ def test_test_split_uses_only_families_and_templates_never_seen_in_training(data
     assert not test_templates & seen_templates
     manifest = json.loads((dataset / "manifest.json").read_text())
     assert set(test_templates) <= set(manifest["held_out_for_test"]["templates"] + held_out()["follow_ups"])
+    for task in TEMPLATES:
+        assert sum(tid.startswith(f"{task}.") for tid in held_out()["templates"]) >= 2
+    assert {r["template_set"] for r in read_jsonl(dataset / "test.eval.jsonl")} == {"held_out", "fresh"}
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^a-z0-9{} ]", "", text.lower()).strip()
+
+
+def test_no_training_wording_is_or_nearly_is_a_held_out_phrasing():
+    held = {task: [_plain(t) for texts in (HELD_OUT, FRESH) for t in texts[task]] for task in TEMPLATES}
+    every_held = {t for texts in held.values() for t in texts}
     for task, texts in TEMPLATES.items():
-        assert 0 < sum(tid.startswith(f"{task}.") for tid in held_out()["templates"]) < len(texts)
+        for wording in (_plain(w) for text in texts for w in every_wording(text)):
+            assert wording not in every_held, (task, wording)
+            close = [t for t in held[task] if difflib.SequenceMatcher(None, wording, t).ratio() >= 0.9]
+            assert not close, (task, wording, close)
+
+
+def test_a_template_with_alternatives_draws_each_of_them_and_leaves_no_stray_space():
+    template = "How many [links|edges|] does {a} have[ in total|]?"
+    assert sorted(every_wording(template)) == sorted(
+        ["How many links does {a} have in total?", "How many links does {a} have?",
+         "How many edges does {a} have in total?", "How many edges does {a} have?",
+         "How many does {a} have in total?", "How many does {a} have?"])
+    rng = random.Random(0)
+    assert {choose_wording(template, rng) for _ in range(200)} == set(every_wording(template))
 
 
 def test_manifest_counts_match_the_files(dataset: Path):

@@ -28,7 +28,7 @@ from finetune.data.catalog import BUILDERS, FAMILY_WEIGHTS, FOLLOW_UP_TASKS
 from finetune.data.families import FamilyGraph, make_graph
 from finetune.data.notations import compatible_notations, inline_graph_text, same_graph
 from finetune.data.splits import families_for, follow_ups_for, templates_for
-from finetune.data.templates import STYLES, apply_style
+from finetune.data.templates import STYLES, apply_style, choose_wording
 from finetune.data.turns import Turn
 from graphs.backend import GraphBackend
 from graphs.networkx_backend import NetworkxBackend
@@ -139,7 +139,7 @@ def _turn(rng: random.Random, fg: FamilyGraph, backend: GraphBackend) -> Turn | 
 def _phrase(rng: random.Random, split: str, turn: Turn) -> tuple[str, str, str]:
     """(template id, question, style): a template of the split, filled and styled."""
     template_id, text = rng.choice(templates_for(turn.task, split))
-    question = text.format(**turn.slots)
+    question = choose_wording(text, rng).format(**turn.slots)
     style = rng.choice(STYLES)
     names = [value for value in turn.slots.values() if isinstance(value, str)]
     if style == "upper" and names:

@@ -16,6 +16,7 @@ import networkx as nx
 from finetune.data.catalog import NOT_GRADABLE_BY_ANSWER
 from finetune.data.conversations import Conversation
 from finetune.data.notations import same_graph
+from finetune.data.splits import template_set
 from graphs.loaders import load_graph
 
 GRAPHS_DIR = "graphs"
@@ -40,6 +41,7 @@ def eval_record(convo: Conversation) -> dict[str, Any] | None:
         split=convo.split,
         family=convo.family,
         template=convo.templates[0],
+        template_set=template_set(convo.templates[0]),
         notation=convo.notation,
         style=convo.style,
     )

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from finetune.data.families import FAMILIES
-from finetune.data.templates import FOLLOW_UPS, TEMPLATES, held_out_count
+from finetune.data.templates import FOLLOW_UPS, FRESH, HELD_OUT, HELD_OUT_FOLLOW_UPS, TEMPLATES
 
 SPLITS = ("train", "validation", "test")
 
@@ -20,6 +20,9 @@ never seen in training."""
 
 TRAIN_FAMILIES = tuple(name for name in FAMILIES if name not in TEST_FAMILIES)
 
+TEST_TEMPLATE_SETS = {"held_out": HELD_OUT, "fresh": FRESH}
+"""The held-out template sets by name; a test template's id is ``task.SET.N``."""
+
 
 def families_for(split: str) -> tuple[str, ...]:
     """The families ``split`` draws graphs from."""
@@ -28,20 +31,26 @@ def families_for(split: str) -> tuple[str, ...]:
 
 
 def templates_for(task: str, split: str) -> list[tuple[str, str]]:
-    """``[(template id, text)]`` of ``task`` that ``split`` may use (the last few are test-only)."""
+    """``[(template id, text)]`` of ``task`` that ``split`` may use."""
     _check(split)
-    texts = TEMPLATES[task]
-    cut = len(texts) - held_out_count(len(texts))
-    chosen = range(cut, len(texts)) if split == "test" else range(cut)
-    return [(f"{task}.{i}", texts[i]) for i in chosen]
+    if split != "test":
+        return [(f"{task}.{i}", text) for i, text in enumerate(TEMPLATES[task])]
+    return [(f"{task}.{name}.{i}", text)
+            for name, texts in TEST_TEMPLATE_SETS.items() for i, text in enumerate(texts[task])]
+
+
+def template_set(template_id: str) -> str:
+    """``train``, or the held-out set a test template id belongs to."""
+    parts = template_id.split(".")
+    return parts[1] if len(parts) == 3 else "train"
 
 
 def follow_ups_for(split: str) -> list[tuple[str, str]]:
     """``[(id, text)]`` of the follow-up phrasings ``split`` may use."""
     _check(split)
-    cut = len(FOLLOW_UPS) - held_out_count(len(FOLLOW_UPS))
-    chosen = range(cut, len(FOLLOW_UPS)) if split == "test" else range(cut)
-    return [(f"follow_up.{i}", FOLLOW_UPS[i]) for i in chosen]
+    if split == "test":
+        return [(f"follow_up.held_out.{i}", text) for i, text in enumerate(HELD_OUT_FOLLOW_UPS)]
+    return [(f"follow_up.{i}", text) for i, text in enumerate(FOLLOW_UPS)]
 
 
 def held_out() -> dict[str, list[str]]:
