@@ -65,6 +65,9 @@ NOT_GRADABLE_BY_ANSWER = frozenset({"unknown_node", "ambiguous_node", "write_ref
 """Tasks whose right behaviour is no successful tool call: kept out of the eval question file, whose grader
 calls an answer without a successful call hallucinated or invalid (they stay in the SFT test split)."""
 
-FAMILY_WEIGHTS: dict[str, float] = {"company_kg": 3.0, "library_kg": 2.0, "flow": 1.5, "weighted": 1.5, "layered": 1.5}
+FAMILY_WEIGHTS: dict[str, float] = {
+    "company_kg": 1.5, "domain_kg": 3.0, "library_kg": 2.0, "flow": 1.5, "weighted": 1.5, "layered": 1.5,
+}
 """Relative draw weight of a family within its split (1 when not listed): knowledge graphs and flow networks
-carry tasks no other family has."""
+carry tasks no other family has; knowledge graphs of many schemas (``domain_kg``) outweigh the one company schema,
+so the model learns to read labels and relationship types from the graph context."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from finetune.data.kg_schemas import SCHEMAS, schema_graph
 from finetune.data.names import (
     CITY_NAMES,
     COMPANY_HEADS,
@@ -209,6 +210,12 @@ def company_kg(rng: random.Random) -> FamilyGraph:
     return FamilyGraph(graph, "company_kg", "kg", tags=tags)
 
 
+def domain_kg(rng: random.Random) -> FamilyGraph:
+    """A knowledge graph of a schema drawn from ``finetune.data.kg_schemas`` (films, shops, universities, ...)."""
+    graph, keyed = schema_graph(rng.choice(sorted(SCHEMAS)), rng)
+    return FamilyGraph(graph, "domain_kg", "kg", tags={"kg"} | ({"ambiguous"} if keyed else set()))
+
+
 def library_kg(rng: random.Random) -> FamilyGraph:
     """A library catalogue knowledge graph (authors, books, genres, publishers): a schema unseen in training."""
     graph = nx.DiGraph()
@@ -265,6 +272,7 @@ FAMILIES: dict[str, Callable[[random.Random], FamilyGraph]] = {
     "disconnected": disconnected,
     "isolated": isolated,
     "company_kg": company_kg,
+    "domain_kg": domain_kg,
     "grid": grid,
     "scale_free": scale_free,
     "ring": ring,

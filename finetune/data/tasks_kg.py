@@ -11,13 +11,14 @@ import random
 from collections import Counter
 
 from finetune.data.families import FamilyGraph
+from finetune.data.kg_schemas import PLURALS as SCHEMA_PLURALS
 from finetune.data.turns import Turn, gold_list, listed, node_ref, number_text, pick_nodes, run, show
 from graphs.backend import GraphBackend
 from graphs.networkx_backend import node_labels
 
 PLURALS = {
     "Person": "people", "Company": "companies", "Project": "projects", "City": "cities", "Author": "authors",
-    "Book": "books", "Genre": "genres", "Publisher": "publishers",
+    "Book": "books", "Genre": "genres", "Publisher": "publishers", **SCHEMA_PLURALS,
 }
 
 
