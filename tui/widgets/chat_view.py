@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widgets import Static
 
 from tui.widgets.ab_exchange import ABExchange
@@ -20,7 +21,16 @@ def shorten(text: str, limit: int = SHOWN_QUESTION_CHARS) -> str:
 
 
 class ChatView(VerticalScroll):
-    """Append-only view of one conversation; ``clear`` starts an empty one."""
+    """Append-only view of one conversation; ``clear`` starts an empty one. Once the conversation is taller
+    than the view it follows a streaming answer to the bottom until the user scrolls up; every new entry
+    brings it back to the bottom."""
+
+    def watch_virtual_size(self, size: Size) -> None:
+        # Textual's anchor pins the last line to the bottom edge, so a short conversation would hang at the
+        # bottom of an empty view: anchor only once it overflows.
+        view_height = self.container_size.height
+        if view_height and size.height > view_height and not self.is_anchored:
+            self.anchor()
 
     async def add_question(self, text: str) -> None:
         """Show the user's question."""
@@ -45,7 +55,8 @@ class ChatView(VerticalScroll):
     async def clear(self) -> None:
         """Remove everything (a new conversation)."""
         await self.remove_children()
+        self.anchor(False)
 
     async def _append(self, widget: Static | AnswerBlock | ABExchange) -> None:
         await self.mount(widget)
-        self.scroll_end(animate=False)
+        self.scroll_end(animate=False, immediate=True)
