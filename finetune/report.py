@@ -120,8 +120,9 @@ def template_set_table(metrics: dict[str, Any]) -> str:
         count = max(figures["n"] for figures in by_label.values())
         rows.append(_row([name, str(count), *(_task_cell(by_label.get(label) or {}) for label in labels)]))
     note = ("Our generated test questions use phrasings that no training row uses, in sets: `held_out` since the "
-            "first data release, `fresh` written with the current training phrasings and never inspected against "
-            "a model's answers (`finetune/data/templates.py`).")
+            "first data release (a first adapter's failures on them were read while the current training phrasings "
+            "were written), `fresh` written with those training phrasings, before any model had answered them "
+            "(`finetune/data/templates.py`).")
     return "### Per template set\n\n" + "\n".join(rows) + "\n\n" + note
 
 

@@ -3,7 +3,8 @@
 Why three sets: training rows use ``TEMPLATES``; the test split uses only the held-out sets, so its accuracy
 measures wordings the model never saw. ``HELD_OUT`` is the set held out since the first data release; its
 failures were read while the second, much wider training set was written, so ``FRESH`` adds held-out wordings
-written with that training set and never inspected against a model's answers. ``finetune.data.splits`` gives
+written together with that training set, before any model had answered them: the training phrasings owe
+nothing to how a model did on them. ``finetune.data.splits`` gives
 each template its id and split; the test rows name their set (``held_out`` or ``fresh``).
 
 Why alternatives: a training template may contain ``[a|b|c]``, and each use picks one alternative (an empty one
@@ -399,7 +400,7 @@ FRESH: dict[str, tuple[str, ...]] = {
     "write_refusal": ("Erase {a} from the graph.",),
     "no_tool": ("Recommend a film for tonight.",),
 }
-"""Test-only phrasings written with the second training set and never inspected against a model's answers."""
+"""Test-only phrasings written with the second training set, before any model had answered them."""
 
 FOLLOW_UPS: tuple[str, ...] = (
     "And {new}?", "What about {new}?", "Same question for {new}.", "now {new}?",
