@@ -3,11 +3,9 @@ pairs of logged runs verified right and wrong.
 
 The chat UI writes two kinds of feedback that make a chosen/rejected pair:
 
-- a **correction**: a run labelled ``incorrect`` with the answer it should have given. The prompt is the
-  conversation up to the question; ``rejected`` is what the model did (its tool calls, their results, its
-  answer); ``chosen`` keeps the same tool calls and results -- the tools compute exactly, and the model must
-  keep using them -- and ends with the correction instead. A run that made no tool call gets the correction
-  alone.
+- a **correction**: a run labelled ``incorrect`` with the answer it should have given. ``rejected`` is what
+  the model did (its tool calls, their results, its answer); ``chosen`` keeps the same tool calls and results
+  -- the tools compute exactly, and the model must keep using them -- and ends with the correction instead.
 - a **blind A/B choice** of ``a`` or ``b``: both runs answered the same question; the winner's completion is
   ``chosen``, the loser's ``rejected``. A pair is only made when both runs saw the same prompt (same earlier
   turns and graph); ``tie`` and ``both_bad`` decide nothing and make no pair.
@@ -18,6 +16,10 @@ version (same fingerprint, same earlier turns) are labelled -- a person's ``huma
 ``undecidable`` unused) -- and each wrong run is paired with a right one. Answers the agent forced (round limit,
 repeated call) are not the model's words and make no pair. Pairs are de-duplicated by their text; provenance
 names the runs and who labelled them.
+
+Every pair is cut to the turn where its sides part (``_from_divergence``): shared turns join the prompt, and
+chosen and rejected are one model turn each, as in the generated pairs (a correction's pair: its answer against
+the model's).
 
 Each run is rebuilt from its logged steps as the messages the template renders (model turns, tool results as
 the compact JSON the model read), its earlier turns from the earlier ``ok`` runs of its thread. Runs that fed a
@@ -44,7 +46,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agent.trajectory import TrajectoryLog
-from finetune.records import preference_record
+from finetune.records import chat_messages, preference_record
 from tools.registry import applicable_tools, to_content, tool_specs
 
 
@@ -230,11 +232,30 @@ def _unique(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _record(turn: _Turn, chosen: list[BaseMessage], rejected: list[BaseMessage],
             provenance: dict[str, Any]) -> dict[str, Any]:
+    prompt, chosen, rejected = _from_divergence([*turn.history, turn.question], chosen, rejected)
     try:
-        return preference_record([*turn.history, turn.question], chosen, rejected, tools=turn.tools,
+        return preference_record(prompt, chosen, rejected, tools=turn.tools,
                                  graph_context=turn.graph_context, provenance=provenance)
     except ValueError as exc:
         raise _Skip(f"not a valid pair: {exc}") from None
+
+
+def _from_divergence(prompt: list[BaseMessage], chosen: list[BaseMessage], rejected: list[BaseMessage],
+                     ) -> tuple[list[BaseMessage], list[BaseMessage], list[BaseMessage]]:
+    """The turns both sides share join the prompt, and each side keeps only its first turn that differs, as in
+    the generated pairs: DPO scores every token of a completion, and what follows that turn (tool results, the
+    tools' text, and turns that answer them) would be scored as the model's choice too."""
+    shared = 0
+    while (shared < min(len(chosen), len(rejected))
+           and _turn_text(chosen[shared]) == _turn_text(rejected[shared])):
+        shared += 1
+    return [*prompt, *chosen[:shared]], chosen[shared:shared + 1], rejected[shared:shared + 1]
+
+
+def _turn_text(message: BaseMessage) -> str:
+    """A turn as the template renders it (tool-call ids, which differ between runs, left out)."""
+    (rendered,) = chat_messages([message])
+    return json.dumps({k: v for k, v in rendered.items() if k != "tool_call_id"}, sort_keys=True, default=str)
 
 
 def _turn(log: TrajectoryLog, runs: list[dict[str, Any]], run_id: str) -> _Turn:

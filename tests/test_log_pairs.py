@@ -36,10 +36,12 @@ def test_a_right_and_a_wrong_run_of_one_question_make_a_pair(tmp_path: Path) -> 
         assert [log.get_run(r)["auto_label"] for r in (right, wrong)] == ["agrees", "disagrees"]
         export = log_pairs(log)
     [record] = export.records
-    assert record["chosen"][-1]["content"] == "There are 2 edges."
-    assert record["rejected"][-1]["content"] == "There are 5 edges."
-    assert record["prompt"][-1] == {"role": "user", "content": "How many edges are there?"}
-    assert record["chosen"][0]["tool_calls"][0]["function"]["name"] == "count_edges"
+    # Both runs made the same call and read the same result: those turns are prompt, each side is its answer.
+    assert record["chosen"] == [{"role": "assistant", "content": "There are 2 edges."}]
+    assert record["rejected"] == [{"role": "assistant", "content": "There are 5 edges."}]
+    user, call, result = record["prompt"][-3:]
+    assert user == {"role": "user", "content": "How many edges are there?"}
+    assert call["tool_calls"][0]["function"]["name"] == "count_edges" and result["role"] == "tool"
     assert record["provenance"]["chosen_run"] == right and record["provenance"]["rejected_label"] == "wrong:auto"
     assert record["chat_template_kwargs"]["graph_context"].startswith("inline graph")
 
@@ -50,7 +52,7 @@ def test_a_persons_label_wins_over_the_automatic_one(tmp_path: Path) -> None:
         log.set_human_label(right, "incorrect")
         log.set_human_label(wrong, "correct")
         [record] = log_pairs(log).records
-    assert record["chosen"][-1]["content"] == "There are 5 edges."
+    assert record["chosen"] == [{"role": "assistant", "content": "There are 5 edges."}]
     assert record["provenance"]["chosen_label"] == "right:human"
 
 
@@ -86,3 +88,17 @@ def test_the_command_writes_the_pairs_and_says_what_it_skipped(tmp_path: Path,
     assert "1 from verified runs" in capsys.readouterr().out
     assert [json.loads(line)["provenance"]["source"] for line in out.read_text().splitlines()] == ["log_verified"]
     assert main(["finetune", "pairs", "--from-log", "--log", str(tmp_path / "none.sqlite"), "--out", str(out)]) == 2
+
+
+def test_runs_that_differ_from_their_first_call_keep_only_that_call(tmp_path: Path) -> None:
+    backend = open_backend(GraphSource(sample="nordic_roads"))
+    config = AgentConfig(data_dir=tmp_path, use_cache=False)
+    replies = [CALL, "There are 2 edges.", "<call>count_nodes {}</call>", "There are 3 edges."]
+    with AgentSession(backend, config, engine=ScriptedEngine(replies)) as session:
+        right, wrong = (session.ask(QUESTION).run_id for _ in range(2))
+    with TrajectoryLog(tmp_path / FILE_NAME) as log:
+        [record] = log_pairs(log, graded={right: "right", wrong: "wrong"}).records
+    assert record["prompt"][-1] == {"role": "user", "content": "How many edges are there?"}
+    [chosen], [rejected] = record["chosen"], record["rejected"]
+    assert chosen["tool_calls"][0]["function"]["name"] == "count_edges"
+    assert rejected["tool_calls"][0]["function"]["name"] == "count_nodes"

@@ -46,10 +46,12 @@ async def test_f4_saves_a_correction_and_it_exports_as_a_pair(make_app: Any, pri
     out = tmp_path / "pairs.jsonl"
     assert main(["feedback", "export", "--out", str(out)]) == 0
     [record] = [json.loads(line) for line in out.read_text().splitlines()]
-    assert record["prompt"] == [{"role": "user", "content": "What is the shortest route from Oslo to Bergen?"}]
-    assert record["chosen"][-1] == {"role": "assistant", "content": "Oslo and Bergen are directly connected."}
-    assert record["rejected"][-1]["content"] == "Oslo to Bergen goes through Stockholm."
-    assert record["chosen"][:2] == record["rejected"][:2] and record["rejected"][0]["tool_calls"]
+    # The model's call and its result are kept (the prompt's end); only the answers differ.
+    question, call, result = record["prompt"]
+    assert question == {"role": "user", "content": "What is the shortest route from Oslo to Bergen?"}
+    assert call["tool_calls"][0]["function"]["name"] == "shortest_path" and result["role"] == "tool"
+    assert record["chosen"] == [{"role": "assistant", "content": "Oslo and Bergen are directly connected."}]
+    assert record["rejected"] == [{"role": "assistant", "content": "Oslo to Bergen goes through Stockholm."}]
     assert record["provenance"]["source"] == "human_correction"
 
 
