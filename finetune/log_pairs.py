@@ -221,8 +221,7 @@ def _unique(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     kept = []
     for record in records:
-        turns = [[{k: v for k, v in m.items() if k != "tool_call_id"} for m in record[part]]
-                 for part in ("prompt", "chosen", "rejected")]
+        turns = [[_without_call_id(m) for m in record[part]] for part in ("prompt", "chosen", "rejected")]
         key = json.dumps(turns, sort_keys=True, default=str)
         if key not in seen:
             seen.add(key)
@@ -255,7 +254,12 @@ def _from_divergence(prompt: list[BaseMessage], chosen: list[BaseMessage], rejec
 def _turn_text(message: BaseMessage) -> str:
     """A turn as the template renders it (tool-call ids, which differ between runs, left out)."""
     (rendered,) = chat_messages([message])
-    return json.dumps({k: v for k, v in rendered.items() if k != "tool_call_id"}, sort_keys=True, default=str)
+    return json.dumps(_without_call_id(rendered), sort_keys=True, default=str)
+
+
+def _without_call_id(message: dict[str, Any]) -> dict[str, Any]:
+    """A rendered message without its tool-call id (ids differ between runs and never reach the model's text)."""
+    return {key: value for key, value in message.items() if key != "tool_call_id"}
 
 
 def _turn(log: TrajectoryLog, runs: list[dict[str, Any]], run_id: str) -> _Turn:
