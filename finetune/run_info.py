@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from finetune.training_clock import elapsed_at_save
+
 RUN_INFO = "run_info.json"
 """The run record's file name inside an output (adapter) directory."""
 TRAINER_STATE = "trainer_state.json"
@@ -117,7 +119,7 @@ def training_summary(adapter_dir: str | os.PathLike[str]) -> dict[str, Any] | No
     tokens += since_start
     losses = [entry["loss"] for entry in history if "loss" in entry]
     evals = [entry["eval_loss"] for entry in history if "eval_loss" in entry]
-    runtime = final.get("train_runtime")
+    runtime = final.get("train_runtime") or elapsed_at_save(state)  # a checkpoint: its save time
     return {
         "steps": state.get("global_step"),
         "epochs": state.get("epoch"),

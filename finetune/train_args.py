@@ -22,6 +22,7 @@ from trl import TrlParser
 
 from finetune.lm_head import score_only_labelled_positions
 from finetune.run_info import write_run_info
+from finetune.training_clock import TrainingClock
 
 
 @dataclass
@@ -86,6 +87,7 @@ def run_training(
     args = list(sys.argv[1:] if argv is None else argv)
     data, training, model = parser.parse_args_and_config(args=device_flags() + args)
     trainer = build_trainer(data, training, model)
+    trainer.add_callback(TrainingClock())
     output_dir = training.output_dir
     last = get_last_checkpoint(output_dir) if os.path.isdir(output_dir) else None
     main_process = int(os.environ.get("RANK", "0")) == 0

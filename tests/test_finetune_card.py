@@ -79,6 +79,15 @@ def test_a_resumed_run_adds_up_its_token_counts_and_rates_the_last_invocation(tm
     assert summary["tokens"] == 1400 and summary["tokens_per_s"] == pytest.approx(40.0)
 
 
+def test_a_checkpoint_is_timed_by_the_clock_saved_in_its_state(tmp_path):
+    history = [{"loss": 1.0, "num_tokens": 300.0, "step": 5}, {"loss": 0.8, "num_tokens": 600.0, "step": 10}]
+    clock = {"TrainingClock": {"args": {}, "attributes": {"elapsed_s": 30.0}}}
+    (tmp_path / "trainer_state.json").write_text(
+        json.dumps({"global_step": 10, "epoch": 0.5, "log_history": history, "stateful_callbacks": clock}))
+    summary = training_summary(tmp_path)
+    assert summary["train_runtime_s"] == 30.0 and summary["tokens_per_s"] == pytest.approx(20.0)
+
+
 def test_a_dpo_run_record_carries_its_sft_parent_and_the_card_shows_both_stages(tmp_path):
     data = tmp_path / "data"
     data.mkdir()

@@ -25,6 +25,7 @@ from trl import ModelConfig, SFTConfig, SFTTrainer
 from finetune import sft
 from finetune.base_model import base_model_dir
 from finetune.data import generate, parse_sizes
+from finetune.run_info import training_summary
 from finetune.train_args import DataArguments
 from tui.cli import main
 
@@ -127,6 +128,8 @@ def test_sft_saves_a_peft_adapter_and_resumes_from_its_last_checkpoint(
     assert code == 0 and resumed == [str(sft_adapter / "checkpoint-2")]
     state = json.loads((sft_adapter / "checkpoint-3" / "trainer_state.json").read_text())
     assert state["global_step"] == 3
+    summary = training_summary(sft_adapter / "checkpoint-3")  # no train_runtime yet: the clock saved with it
+    assert summary["train_runtime_s"] > 0
 
 
 def test_dpo_continues_the_sft_adapter_against_a_frozen_copy_of_it(
