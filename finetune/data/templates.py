@@ -210,7 +210,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "What is the capacity of a minimum [cut|s-t cut] [from|between] {a} [to|and] {b}?",
         "What is the cheapest set of edges to remove so {b} is unreachable from {a}?",
         "Minimum cut value for source {a} and sink {b}?", "How small can a cut between {a} and {b} be?",
-        "What total capacity [separates|disconnects] {b} from {a} at the least?",
+        "What total capacity [separates|disconnects] {a} from {b} at the least?",
     ),
     "max_matching": (
         "What is the size of a maximum matching?", "How many pairs can be matched with no node used twice?",
