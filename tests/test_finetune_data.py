@@ -172,3 +172,27 @@ def test_cli_writes_the_data_set_prints_counts_and_never_overwrites_one(tmp_path
     assert (out / "train.jsonl").read_bytes() == before
     assert main(["finetune", "data", "--out", str(tmp_path / "x"), "--size", "big", "--no-progress"]) == 2
     assert "error: size must be" in capsys.readouterr().err
+
+
+def test_a_second_run_on_the_same_directory_never_mixes_its_files_with_the_first(dataset: Path, tmp_path: Path):
+    out, started = tmp_path / "set", []
+
+    def start_another_run_midway(_: int) -> None:
+        if not started:
+            started.append(True)
+            generate(out, 5, SIZES)  # finishes first, while the outer run is still writing
+
+    with pytest.raises(FileExistsError, match="another run"):
+        generate(out, 5, SIZES, progress=start_another_run_midway)
+    files = sorted(p.relative_to(dataset) for p in dataset.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())  # no staging left behind
+    assert all((dataset / f).read_bytes() == (out / f).read_bytes() for f in files)
+
+
+def test_an_interrupted_run_leaves_nothing_behind(tmp_path: Path):
+    def interrupt(_: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        generate(tmp_path / "set", 5, SIZES, progress=interrupt)
+    assert list((tmp_path / "set").iterdir()) == []

@@ -11,8 +11,9 @@ Files (JSON lines unless noted):
   test split sees, and each file's SHA-256.
 
 Deterministic: the same seed and sizes give byte-identical files (nothing depends on time, order of dict
-iteration across runs, or hash randomisation). Files are written under temporary names and renamed at the end,
-so an interrupted run leaves no half-written data set behind a complete-looking name.
+iteration across runs, or hash randomisation). Files are written into a staging directory of the run's own
+and renamed at the end, so an interrupted run leaves no half-written data set behind a complete-looking name,
+and two runs started on the same directory cannot mix their files (the second to finish refuses).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import json
 import random
 import shutil
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -68,12 +70,29 @@ def generate(out_dir: Path, seed: int, sizes: dict[str, int],
     """Write the data set into ``out_dir`` (created if needed) and return the manifest. ``progress`` is called
     with 1 after each conversation. ``FileExistsError`` if ``out_dir`` already holds a data set."""
     out_dir = Path(out_dir)
-    existing = [name for name in (*OUTPUTS, GRAPHS_DIR) if (out_dir / name).exists()]
-    if existing:
+    if existing := _existing(out_dir):
         raise FileExistsError(f"{out_dir} already holds a data set ({', '.join(existing)}); choose another --out")
-    staging = out_dir / ".partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))  # one per run: two runs cannot mix files
+    try:
+        manifest = _write(staging, seed, sizes, progress)
+        if _existing(out_dir):
+            raise FileExistsError(f"{out_dir} got a data set from another run while this one was writing; "
+                                  "choose another --out")
+        for entry in sorted(staging.iterdir()):
+            entry.rename(out_dir / entry.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def _existing(out_dir: Path) -> list[str]:
+    return [name for name in (*OUTPUTS, GRAPHS_DIR) if (out_dir / name).exists()]
+
+
+def _write(staging: Path, seed: int, sizes: dict[str, int],
+           progress: Callable[[int], None] | None) -> dict[str, Any]:
+    """Write every file of the data set into ``staging`` and return the manifest."""
     counts: dict[str, Any] = {split: _counter_group() for split in SPLITS}
     failures: dict[str, Counter] = defaultdict(Counter)
     eval_counts = dict.fromkeys(EVAL_FILES, 0)
@@ -119,9 +138,6 @@ def generate(out_dir: Path, seed: int, sizes: dict[str, int],
         "files": {name: _sha256(staging / name) for name in sorted(files.names)},
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for entry in sorted(staging.iterdir()):
-        entry.rename(out_dir / entry.name)
-    staging.rmdir()
     return manifest
 
 
