@@ -228,26 +228,23 @@ def _flow_pair(fg: FamilyGraph, rng: random.Random) -> tuple | None:
     return (source, rng.choice(reachable)) if reachable else None
 
 
-def max_flow(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -> Turn | None:
+def _flow_turn(fg: FamilyGraph, backend: GraphBackend, rng: random.Random, tool: str, answer: str) -> Turn | None:
+    """A ``max_flow`` or ``min_cut`` question (task named as its tool); ``answer`` formats ``a``, ``b``, ``value``."""
     pair = _flow_pair(fg, rng)
     if pair is None:
         return None
     a, b = pair
-    call = run(backend, "max_flow", source=a, sink=b)
+    call = run(backend, tool, source=a, sink=b)
     value = number_text(call.result["value"])
-    return Turn("max_flow", "number", {"a": a, "b": b}, [call],
-                f"The maximum flow from {show(a)} to {show(b)} is {value}.", value)
+    return Turn(tool, "number", {"a": a, "b": b}, [call], answer.format(a=show(a), b=show(b), value=value), value)
+
+
+def max_flow(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -> Turn | None:
+    return _flow_turn(fg, backend, rng, "max_flow", "The maximum flow from {a} to {b} is {value}.")
 
 
 def min_cut(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -> Turn | None:
-    pair = _flow_pair(fg, rng)
-    if pair is None:
-        return None
-    a, b = pair
-    call = run(backend, "min_cut", source=a, sink=b)
-    value = number_text(call.result["value"])
-    return Turn("min_cut", "number", {"a": a, "b": b}, [call],
-                f"The minimum cut between {show(a)} and {show(b)} has capacity {value}.", value)
+    return _flow_turn(fg, backend, rng, "min_cut", "The minimum cut between {a} and {b} has capacity {value}.")
 
 
 def max_matching(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -> Turn | None:
