@@ -13,9 +13,6 @@ from typing import Any
 from transformers import TrainerCallback
 from transformers.trainer_callback import ExportableState
 
-STATE_KEY = "TrainingClock"
-"""The callback's entry under ``stateful_callbacks`` in ``trainer_state.json``."""
-
 
 class TrainingClock(TrainerCallback, ExportableState):
     """Seconds since this invocation's ``train()`` began (like ``train_runtime``, not summed over resumes)."""
@@ -33,7 +30,7 @@ class TrainingClock(TrainerCallback, ExportableState):
 
 def elapsed_at_save(trainer_state: dict[str, Any]) -> float | None:
     """The seconds ``TrainingClock`` recorded in a loaded ``trainer_state.json``, or None."""
-    entry = (trainer_state.get("stateful_callbacks") or {}).get(STATE_KEY)
+    entry = (trainer_state.get("stateful_callbacks") or {}).get(TrainingClock.__name__)  # the Trainer's key
     if isinstance(entry, list):
         entry = entry[-1] if entry else None
     return ((entry or {}).get("attributes") or {}).get("elapsed_s")
