@@ -20,8 +20,8 @@ from agent.template import CHAT_TEMPLATE
 from finetune.data import generate, parse_sizes
 from finetune.data.conversations import build_conversation
 from finetune.data.notations import NOTATIONS
-from finetune.data.splits import TEST_FAMILIES, held_out
-from finetune.data.templates import FRESH, HELD_OUT, STYLES, TEMPLATES, choose_wording, every_wording
+from finetune.data.splits import TEST_FAMILIES, TEST_TEMPLATE_SETS, held_out
+from finetune.data.templates import STYLES, TEMPLATES, choose_wording, every_wording
 from finetune.data.writer import OUTPUTS
 from graphs.sources import GraphSource, open_backend
 from tools.registry import TOOLS
@@ -63,7 +63,7 @@ def test_test_split_uses_only_families_and_templates_never_seen_in_training(data
     assert set(test_templates) <= set(manifest["held_out_for_test"]["templates"] + held_out()["follow_ups"])
     for task in TEMPLATES:
         assert sum(tid.startswith(f"{task}.") for tid in held_out()["templates"]) >= 2
-    assert {r["template_set"] for r in read_jsonl(dataset / "test.eval.jsonl")} == {"held_out", "fresh"}
+    assert {r["template_set"] for r in read_jsonl(dataset / "test.eval.jsonl")} == set(TEST_TEMPLATE_SETS)
 
 
 def _plain(text: str) -> str:
@@ -71,7 +71,7 @@ def _plain(text: str) -> str:
 
 
 def test_no_training_wording_is_or_nearly_is_a_held_out_phrasing():
-    held = {task: [_plain(t) for texts in (HELD_OUT, FRESH) for t in texts[task]] for task in TEMPLATES}
+    held = {task: [_plain(t) for texts in TEST_TEMPLATE_SETS.values() for t in texts[task]] for task in TEMPLATES}
     every_held = {t for texts in held.values() for t in texts}
     for task, texts in TEMPLATES.items():
         for wording in (_plain(w) for text in texts for w in every_wording(text)):

@@ -1,11 +1,13 @@
 """Question wording: phrasing templates per intent, written by us, and the style variations applied to them.
 
-Why three sets: training rows use ``TEMPLATES``; the test split uses only the held-out sets, so its accuracy
+Why several sets: training rows use ``TEMPLATES``; the test split uses only the held-out sets, so its accuracy
 measures wordings the model never saw. ``HELD_OUT`` is the set held out since the first data release; its
-failures were read while the second, much wider training set was written, so ``FRESH`` adds held-out wordings
-written together with that training set, before any model had answered them: the training phrasings owe
-nothing to how a model did on them. ``finetune.data.splits`` gives
-each template its id and split; the test rows name their set (``held_out`` or ``fresh``).
+failures were read while the second, much wider training wave was written, so ``FRESH`` adds held-out wordings
+written together with that wave, before any model had answered them. The third training wave was written after
+the ``held_out`` and ``fresh`` failures had been read (directions, hop sequences, weights, counting patterns), so
+those two sets no longer measure unseen wordings cleanly for a model trained on it; ``WAVE3`` holds wordings
+written together with the third wave, before any model had answered them. ``finetune.data.splits`` gives each
+template its id and split; the test rows name their set (``held_out``, ``fresh`` or ``wave3``).
 
 Why alternatives: a training template may contain ``[a|b|c]``, and each use picks one alternative (an empty one
 drops the words), so one line covers the synonyms a user reaches for ("links", "edges", "connections") and the
@@ -26,7 +28,7 @@ import re
 
 from finetune.data.names import misspell
 
-TEMPLATES: dict[str, tuple[str, ...]] = {
+_FIRST_WAVES: dict[str, tuple[str, ...]] = {
     "count_nodes": (
         "How many nodes are in the graph?", "How many nodes does this graph have?", "node count?",
         "Count the vertices.", "How many [vertices|nodes|points] [are there|exist] [in total|altogether|]?",
@@ -312,6 +314,217 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Translate 'good night' into French.", "Who won the football game yesterday?", "bye",
     ),
 }
+"""The first two training waves (see the module doc)."""
+
+_THIRD_WAVE: dict[str, tuple[str, ...]] = {
+    "count_nodes": (
+        "I need the number of nodes in this graph.", "How many [entities|items|elements] does the graph [have|hold]?",
+        "Report the node total.", "Nodes in total: how many?", "Could you tell me how many nodes there are?",
+    ),
+    "count_edges": (
+        "I need the number of edges in this graph.", "Report the edge total.",
+        "How many [connections|links] exist between the nodes?", "Edges in total: how many?",
+        "Could you tell me how many edges there are?",
+    ),
+    "count_label": (
+        "I need the number of {label} nodes.", "Report how many {labels} [there are|are stored].",
+        "{labels}: how many?", "Could you count the nodes labelled {label}?",
+    ),
+    "count_rel": (
+        "I need the number of {rel} relationships.", "Report how many {rel} [edges|relationships] exist.",
+        "{rel} relationships: how many?", "Could you count the edges of type {rel}?",
+    ),
+    "degree": (
+        "I need the degree of {a}.", "Report the number of [edges|links] at {a}.",
+        "How many [edges|links] [end|meet] at {a}, in any direction?", "{a} has how many [edges|neighbours]?",
+        "Could you tell me how many [nodes|neighbours] {a} [touches|is adjacent to]?",
+    ),
+    "out_degree": (
+        "I need the out-degree of {a}.", "How many [edges|links] [begin|originate] at {a}?",
+        "Report the number of edges that {a} [sends|emits].", "{a}: how many outgoing [edges|links]?",
+        "Could you count the arrows [starting|leaving] from {a}?",
+    ),
+    "in_degree": (
+        "I need the in-degree of {a}.", "How many [edges|links] [terminate|finish] at {a}?",
+        "Report the number of edges that {a} [gets|takes in].", "{a}: how many incoming [edges|links]?",
+        "Could you count the arrows [arriving at|pointing to] {a}?", "From how many nodes does an edge reach {a}?",
+    ),
+    "neighbors": (
+        "I need the neighbours of {a}.", "Report every node [bordering|beside] {a}.",
+        "Which nodes sit right next to {a}?", "Could you list who is adjacent to {a}?",
+        "{a}: which nodes are its [neighbours|immediate neighbours]?",
+    ),
+    "successors": (
+        "I need the successors of {a}.", "Which nodes do the [outgoing|outbound] edges of {a} [reach|hit]?",
+        "Report the nodes [directly after|one step downstream of] {a}.", "Could you list what {a} points at?",
+        "{a}: which nodes does it [feed|send edges] into?",
+    ),
+    "has_path": (
+        "Is {b} [connected to|reachable from] {a} by some route?", "Could I walk from {a} to {b} along the edges?",
+        "Check whether {a} can reach {b}.", "Does {a} have a route to {b}?", "{a} to {b}: reachable or not?",
+    ),
+    "shortest_path": (
+        "I need the shortest path from {a} to {b}.", "Plot the [quickest|shortest|briefest] route from {a} to {b}.",
+        "Which [nodes|stops] do I pass through on the shortest way from {a} to {b}?",
+        "List the hops of a shortest path from {a} to {b}.", "Could you find the shortest [path|route] {a} -> {b}?",
+        "Get me from {a} to {b} in as few [hops|edges|moves] as possible.",
+        "Show the sequence of nodes on a [shortest|fewest-hop] route from {a} to {b}.",
+        "What is the quickest way to [get|travel] from {a} to {b}?",
+    ),
+    "weighted_path": (
+        "I need the cheapest route from {a} to {b}.", "Which route from {a} to {b} costs the least in total?",
+        "Find the path from {a} to {b} with the smallest [sum of weights|total cost|total length].",
+        "Shortest path from {a} to {b}, [adding up|summing] the edge [weights|costs]?",
+        "Could you find the [least expensive|lowest-weight] way from {a} to {b}?",
+        "Taking [weights|costs|distances] into account, how do I best get from {a} to {b}?",
+        "What is the minimum-cost route {a} -> {b}?",
+    ),
+    "k_hop": (
+        "I need every node within {k} hops of {a}.",
+        "Which nodes are [reachable|found] in {k} [steps|hops] or less from {a}?",
+        "Report the neighbourhood of {a} up to distance {k}.",
+        "Could you list the nodes at most {k} [steps|edges] away from {a}?",
+        "{a}: what is within {k} hops?",
+    ),
+    "count_components": (
+        "I need the number of connected components.", "Report how many [separate|disconnected] parts the graph has.",
+        "How many pieces is the graph [split|broken] into?", "Could you work out how many connected components exist?",
+    ),
+    "component_of": (
+        "I need the connected component of {a}.", "Report every node that {a} is connected to by some path.",
+        "Which nodes are in {a}'s [piece|part] of the graph?", "Could you list the component {a} belongs to?",
+    ),
+    "has_cycle": (
+        "I need to know whether the graph has a cycle.", "Report whether [any|a] cycle exists.",
+        "Does any route [loop back|lead back] to its start?", "Could you check the graph for cycles?",
+        "Is the graph cyclic?",
+    ),
+    "topological_order": (
+        "I need a topological order of the nodes.",
+        "Report an order in which every edge goes [forward|from earlier to later].",
+        "Could you sort the nodes so that dependencies come first?",
+        "Which order of the nodes respects all the arrows?",
+    ),
+    "is_bipartite": (
+        "I need to know whether the graph is bipartite.",
+        "Report whether the nodes form two sides with edges only across.",
+        "Could you check if the graph is bipartite?", "Do the nodes split into two groups with no edge within a group?",
+    ),
+    "triangles": (
+        "I need the number of triangles.", "Report how many triangles the edges [form|make].",
+        "How many [3-cliques|triangles|closed triangles] [are in|does] the graph[| contain]?",
+        "Could you count [every triangle|the triangles] in [the graph|this network]?",
+        "How many groups of three nodes are [all|pairwise] connected?", "triangles: how many?",
+        "Count [each|every] [triangle|three-node cycle] in the graph.",
+    ),
+    "diameter": (
+        "I need the diameter of the graph.", "Report the longest of all shortest-path distances.",
+        "Could you compute the graph's diameter?", "What is the maximum distance between two nodes, in hops?",
+    ),
+    "most_central": (
+        "I need the most central node by {measure}.", "Report the node with the top {measure} centrality.",
+        "Could you find the node that ranks first by {measure}?", "{measure} centrality: which node is highest?",
+    ),
+    "max_flow": (
+        "I need the maximum flow from {a} to {b}.", "Report how much can be [sent|shipped|moved] from {a} to {b}.",
+        "Could you compute the max flow with source {a} and sink {b}?",
+        "What is the most that can [travel|pass] from {a} to {b}?",
+        "{a} to {b}: maximum flow?",
+    ),
+    "min_cut": (
+        "I need the minimum cut with source {a} and sink {b}.",
+        "Report the least capacity that must be cut to block {a} from {b}.",
+        "Could you find the min cut from {a} to {b}?", "What is the smallest cut that stops all flow from {a} to {b}?",
+        "Which edges, at least total capacity, cut every path from {a} to {b}?", "{a} to {b}: minimum cut?",
+    ),
+    "max_matching": (
+        "I need the size of a maximum matching.", "Report how many edges a maximum matching has.",
+        "Could you compute the largest matching?", "How many node pairs can be joined at most, each node used once?",
+        "What is the largest set of edges with no shared endpoint?", "matching size?",
+        "At most how many [pairs|couples] can be made along edges, nobody paired twice?",
+    ),
+    "hamiltonian_path": (
+        "I need to know whether a Hamiltonian path exists.", "Report whether one path can visit every node once.",
+        "Could you check for a path through all nodes, each exactly once?",
+        "Can I visit every node once in a single path?",
+    ),
+    "chain_count": (
+        "I need the number of two-edge chains.", "Report how many paths of length two [exist|there are].",
+        "Could you count the chains of two [consecutive|successive] edges?",
+        "How many [two-step|two-hop] paths does the graph have?",
+        "Count the [patterns|paths] x -> y -> z.", "How many times is one edge followed by another?",
+        "How many [sequences|chains] of two edges [in a row|back to back] are there?",
+    ),
+    "common_neighbors": (
+        "I need the common neighbours of {a} and {b}.", "Report the nodes adjacent to both {a} and {b}.",
+        "Could you find who neighbours both {a} and {b}?", "{a} and {b}: which neighbours do they share?",
+    ),
+    "jaccard": (
+        "I need the Jaccard similarity of {a} and {b}.", "Report the Jaccard [index|coefficient] for {a} and {b}.",
+        "Could you compute how much {a} and {b} share their neighbours, as a Jaccard score?", "{a} and {b}: Jaccard?",
+    ),
+    "describe": (
+        "I need a description of this graph.", "Report the main facts about the graph.",
+        "Could you describe [the graph|this network]?", "What does the data look like overall?",
+    ),
+    "find_by_property": (
+        "I need the {labels} whose {prop} is {value}.", "Report every {label} with {prop} {value}.",
+        "Could you find the {labels} that have {prop} {value}?", "{prop} {value}: which {labels}?",
+    ),
+    "property_of": (
+        "I need the {prop} of {a}.", "Report {a}'s {prop}.", "Could you look up {a}'s {prop}?",
+        "What does the {prop} field say for {a}?",
+    ),
+    "related_in": (
+        "I need the nodes with a {rel} edge [into|pointing to] {a}.",
+        "Report who has a {rel} relationship towards {a}.",
+        "Which nodes are the sources of the {rel} edges [arriving at|coming into|that reach] {a}?",
+        "Could you list the nodes whose {rel} [edge|link] [targets|points to] {a}?",
+        "{a} is the target of {rel} from which nodes?", "Whose {rel} [edges|links] [land on|arrive at] {a}?",
+        "Who [points|links] to {a} via {rel}?", "Which nodes send a {rel} [edge|relationship] to {a}?",
+    ),
+    "related_out": (
+        "I need the nodes that {a} has a {rel} edge to.", "Report where {a}'s {rel} relationships [point|go].",
+        "Which nodes are the targets of the {rel} edges [leaving|coming out of|sent by] {a}?",
+        "Could you list the nodes that {a}'s {rel} [edge|link] points to?",
+        "{a} is the source of {rel} to which nodes?", "Where do {a}'s {rel} [edges|links] [land|arrive]?",
+        "Which nodes does {a} send a {rel} [edge|relationship] to?",
+    ),
+    "top_neighbors": (
+        "I need the neighbours of the node with the most edges.",
+        "Find the highest-degree node, then list its neighbours.",
+        "Could you list who is adjacent to the [busiest|best-connected] node?",
+        "Which nodes touch the node that has the [most links|highest degree]?",
+    ),
+    "compare_degree": (
+        "I need to know whether {a} or {b} has the higher degree.",
+        "Report which of {a} and {b} has more [edges|links].",
+        "Could you compare how many neighbours {a} and {b} have?", "{a} or {b}: which has more connections?",
+    ),
+    "typo_degree": (
+        "I need the degree of {a}.", "Could you tell me how many [edges|neighbours] {a} has?",
+        "{a} has how many [links|edges]?",
+    ),
+    "unknown_node": (
+        "I need the degree of {x}.", "Could you list the neighbours of {x}?", "Which nodes are adjacent to {x}?",
+    ),
+    "ambiguous_node": (
+        "I need the {prop} of {a}.", "Could you tell me about {a}?", "Report what is known about {a}.",
+    ),
+    "write_refusal": (
+        "I need node {a} deleted.", "Could you add a node named {x}?", "Link {a} and {b} with a new edge.",
+        "Change the name of {a} to {x}.",
+    ),
+    "no_tool": (
+        "Good evening!", "Could you help me write an email?", "What is the meaning of life?",
+        "I need a recipe for pancakes.", "How tall is Mount Everest?",
+    ),
+}
+"""The third training wave, written after reading the test split's failures (see ``WAVE3``)."""
+
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    task: texts + _THIRD_WAVE.get(task, ()) for task, texts in _FIRST_WAVES.items()
+}
 """Training phrasings per task (one turn, one intent); ``[a|b]`` picks one alternative per use."""
 
 HELD_OUT: dict[str, tuple[str, ...]] = {
@@ -401,6 +614,52 @@ FRESH: dict[str, tuple[str, ...]] = {
     "no_tool": ("Recommend a film for tonight.",),
 }
 """Test-only phrasings written with the second training set, before any model had answered them."""
+
+WAVE3: dict[str, tuple[str, ...]] = {
+    "count_nodes": ("What's the population of nodes in this graph?",),
+    "count_edges": ("How many edges link the nodes together, all told?",),
+    "count_label": ("Of all nodes, how many are {labels}?",),
+    "count_rel": ("What number of {rel} relationships does the data hold?",),
+    "degree": ("What number of edges does {a} take part in?",),
+    "out_degree": ("Out of {a}, how many edges depart?",),
+    "in_degree": ("How many edges does {a} have coming in?",),
+    "neighbors": ("Which nodes does {a} share an edge with directly?",),
+    "successors": ("Following one outgoing edge from {a}, where can I land?",),
+    "has_path": ("Is {b} connected by a route that starts at {a}?",),
+    "shortest_path": ("Map out the fewest-edge route between {a} and {b}.",),
+    "weighted_path": ("Adding up edge weights, which route from {a} to {b} is lightest?",),
+    "k_hop": ("Everything no farther than {k} edges from {a}: what is it?",),
+    "count_components": ("What number of disconnected parts make up this graph?",),
+    "component_of": ("Which nodes can {a} get to by any path at all, in either direction?",),
+    "has_cycle": ("Is there a closed loop somewhere in the graph?",),
+    "topological_order": ("Put the nodes in an order where each edge runs from earlier to later.",),
+    "is_bipartite": ("Could every node be coloured red or blue so that no edge joins two nodes of one colour?",),
+    "triangles": ("What is the number of three-node cliques in the graph?",),
+    "diameter": ("Between the two nodes farthest apart, how many hops does the shortest route take?",),
+    "most_central": ("Which node tops the ranking for {measure} centrality?",),
+    "max_flow": ("Treating {a} as source and {b} as sink, what is the biggest possible flow?",),
+    "min_cut": ("Find the smallest total capacity of edges whose removal leaves {b} unreachable from {a}.",),
+    "max_matching": ("What is the biggest number of edges I can select with no two touching the same node?",),
+    "hamiltonian_path": ("Is there a route that touches every node one time and never revisits?",),
+    "chain_count": ("How many length-two paths, edge then edge, does the graph contain?",),
+    "common_neighbors": ("Name the nodes that {a} and {b} are both adjacent to.",),
+    "jaccard": ("What is the Jaccard coefficient for the neighbourhoods of {a} and {b}?",),
+    "describe": ("Sum up what this graph is like.",),
+    "find_by_property": ("Which {label} entries have {value} as their {prop}?",),
+    "property_of": ("For {a}, what is the recorded {prop}?",),
+    "related_in": ("Which nodes have a {rel} arrow pointing at {a}?",),
+    "related_out": ("Which nodes does {a} have a {rel} arrow pointing at?",),
+    "top_neighbors": ("Look up the node with the highest degree and tell me who its neighbours are.",),
+    "compare_degree": ("Does {a} have more neighbours than {b}, or fewer?",),
+    "typo_degree": ("What number of edges does {a} take part in?",),
+    "unknown_node": ("What is connected to {x}?",),
+    "ambiguous_node": ("What can you find on {a}?",),
+    "write_refusal": ("Wipe node {a} out of the database.",),
+    "no_tool": ("What should I cook for dinner?",),
+}
+"""Test-only phrasings written with the third training wave, before any model had answered them: after that
+wave was written with the ``held_out`` and ``fresh`` failures in view, this set is the clean measure of unseen
+wordings."""
 
 FOLLOW_UPS: tuple[str, ...] = (
     "And {new}?", "What about {new}?", "Same question for {new}.", "now {new}?",
