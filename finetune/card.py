@@ -33,9 +33,7 @@ def write_card(adapter_dir: str | Path, eval_dir: str | Path | None = None) -> P
 def card_markdown(adapter_dir: Path, eval_dir: str | Path | None = None) -> str:
     config = json.loads((adapter_dir / "adapter_config.json").read_text(encoding="utf-8"))
     run = read_run_info(adapter_dir) or {}
-    stages = []
-    if run.get("parent"):
-        stages.append(("SFT", run["parent"].get("run_info") or {}, run["parent"].get("training"), None))
+    stages = [(_stage_name(info), info, summary, None) for info, summary in _earlier_runs(run)]
     stages.append((_stage_name(run), run, training_summary(adapter_dir), _hyperparameters(adapter_dir)))
     parts = [
         f"# graph-agent LoRA adapter `{adapter_dir.name}`",
@@ -108,6 +106,16 @@ def _hyperparameters(adapter_dir: Path) -> dict[str, Any] | None:
     args = torch.load(path, weights_only=False)
     values = {key: getattr(args, key) for key in _HYPERPARAMETERS if hasattr(args, key)}
     return {key: getattr(value, "value", value) for key, value in values.items()}  # enums by their value
+
+
+def _earlier_runs(run: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """``(run record, training summary)`` of the adapters ``run`` continued, oldest first (each record keeps a
+    copy of its parent's: SFT, a second SFT round, then DPO)."""
+    parent = run.get("parent")
+    if not parent:
+        return []
+    info = parent.get("run_info") or {}
+    return _earlier_runs(info) + [(info, parent.get("training"))]
 
 
 def _stage_name(run: dict[str, Any]) -> str:

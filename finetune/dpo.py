@@ -13,13 +13,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from peft import PeftModel
-from trl import DPOConfig, DPOTrainer, ModelConfig, get_peft_config
+from trl import DPOConfig, DPOTrainer, ModelConfig
 
-from finetune.base_model import load_model, load_tokenizer
-from finetune.train_args import DataArguments, load_splits, run_training
+from finetune.base_model import load_tokenizer
+from finetune.train_args import DataArguments, load_splits, policy_with_lora, run_training
 
 
 @dataclass
@@ -39,13 +37,7 @@ class PreferenceDataArguments(DataArguments):
 def build_trainer(data: PreferenceDataArguments, training: DPOConfig, model: ModelConfig) -> DPOTrainer:
     """The ``DPOTrainer``: SFT policy (or fresh LoRA), agent-template tokenizer, pairs."""
     train_rows, eval_rows = load_splits(data, training)
-    adapter = Path(data.sft_adapter).expanduser() if data.sft_adapter else None
-    if adapter is not None and not (adapter / "adapter_config.json").is_file():
-        raise FileNotFoundError(f"{adapter}: not a PEFT adapter directory (no adapter_config.json)")
-    policy = load_model(model.model_name_or_path, bf16=training.bf16)
-    peft_config = get_peft_config(model)
-    if adapter is not None:
-        policy, peft_config = PeftModel.from_pretrained(policy, adapter, is_trainable=True), None
+    policy, peft_config = policy_with_lora(model, training.bf16, data.sft_adapter)
     return DPOTrainer(
         model=policy,
         args=training,

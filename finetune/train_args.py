@@ -64,6 +64,29 @@ def load_splits(data: DataArguments, training: Any) -> tuple[Dataset | None, Dat
     return train_rows, eval_rows
 
 
+def policy_with_lora(model: Any, bf16: bool, adapter: str | None) -> tuple[Any, Any]:
+    """The model to train and the ``peft_config`` to hand its trainer: the base model with a fresh LoRA
+    (``model``'s ``lora_*`` fields, a ``trl.ModelConfig``), or with ``adapter`` (a PEFT directory) loaded trainable,
+    so training continues it."""
+    from peft import PeftModel
+    from trl import get_peft_config
+
+    from finetune.base_model import load_model
+
+    path = Path(adapter).expanduser() if adapter else None
+    if path is not None and not (path / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"{path}: not a PEFT adapter directory (no adapter_config.json)")
+    base = load_model(model.model_name_or_path, bf16=bf16)
+    if path is None:
+        return base, get_peft_config(model)
+    return PeftModel.from_pretrained(base, path, is_trainable=True), None
+
+
+def parent_adapter(data: Any) -> str | None:
+    """The adapter a run continues (DPO's ``sft_adapter``, SFT's ``init_adapter``), or None."""
+    return getattr(data, "sft_adapter", None) or getattr(data, "init_adapter", None)
+
+
 def device_flags() -> list[str]:
     """Flags to put before the user's (which override them) on a machine without a GPU: train on the CPU, with
     bf16 autocast where the CPU multiplies bf16 natively (TRL's configs assume a GPU for bf16)."""
@@ -92,7 +115,7 @@ def run_training(
     last = get_last_checkpoint(output_dir) if os.path.isdir(output_dir) else None
     main_process = int(os.environ.get("RANK", "0")) == 0
     if main_process and last is None:
-        write_run_info(output_dir, prog, args, data.data_dir, parent=getattr(data, "sft_adapter", None))
+        write_run_info(output_dir, prog, args, data.data_dir, parent=parent_adapter(data))
     trainer.train(resume_from_checkpoint=last)
     trainer.save_model(output_dir)
     trainer.save_state()

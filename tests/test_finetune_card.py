@@ -88,19 +88,22 @@ def test_a_checkpoint_is_timed_by_the_clock_saved_in_its_state(tmp_path):
     assert summary["train_runtime_s"] == 30.0 and summary["tokens_per_s"] == pytest.approx(20.0)
 
 
-def test_a_dpo_run_record_carries_its_sft_parent_and_the_card_shows_both_stages(tmp_path):
+def test_a_run_record_carries_the_runs_it_continued_and_the_card_shows_every_stage_in_order(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "manifest.json").write_text(json.dumps({"seed": 3, "sizes": {"train": 10, "validation": 2, "test": 2},
                                                     "dpo_pairs": {"train": {"wrong_tool": 7}}, "files": {}}))
-    sft, dpo = tmp_path / "sft", tmp_path / "dpo"
+    sft, sft2, dpo = tmp_path / "sft", tmp_path / "sft2", tmp_path / "dpo"
     write_run_info(sft, "graph-agent finetune sft", ["--data_dir", str(data)], data)
     trainer_state(sft)
-    write_run_info(dpo, "graph-agent finetune dpo", ["--sft_adapter", str(sft)], data, parent=sft)
+    write_run_info(sft2, "graph-agent finetune sft", ["--init_adapter", str(sft)], data, parent=sft)
+    trainer_state(sft2, runtime=240.0)
+    write_run_info(dpo, "graph-agent finetune dpo", ["--sft_adapter", str(sft2)], data, parent=sft2)
     trainer_state(dpo, runtime=60.0)
     record = read_run_info(dpo)
-    assert record["parent"]["run_info"]["command"].startswith("graph-agent finetune sft")
-    assert record["parent"]["training"]["tokens_per_s"] == pytest.approx(20.0)
+    assert record["parent"]["run_info"]["command"].startswith("graph-agent finetune sft --init_adapter")
+    assert record["parent"]["training"]["tokens_per_s"] == pytest.approx(10.0)
+    assert record["parent"]["run_info"]["parent"]["training"]["tokens_per_s"] == pytest.approx(20.0)
     assert record["data"]["seed"] == 3 and record["machine"]["cores"] >= 1
     (dpo / "adapter_config.json").write_text(json.dumps({"r": 16, "lora_alpha": 32, "lora_dropout": 0.0,
                                                          "target_modules": ["q_proj", "v_proj"]}))
@@ -109,7 +112,9 @@ def test_a_dpo_run_record_carries_its_sft_parent_and_the_card_shows_both_stages(
     eval_dir.mkdir()
     (eval_dir / "metrics.json").write_text(json.dumps(metrics({"degree": 0.5}, {"degree": 1.0})))
     card = write_card(dpo, eval_dir).read_text()
-    assert "### SFT" in card and "### DPO" in card and "graph-agent finetune sft --data_dir" in card
+    assert card.count("### SFT") == 2 and "### DPO" in card
+    commands = ("graph-agent finetune sft --data_dir", "--init_adapter", "graph-agent finetune dpo --sft_adapter")
+    assert sorted(commands, key=card.index) == list(commands) and "10 tokens/s" in card
     assert "--seed 3" in card and "2400 tokens read, 20 tokens/s" in card and "40 tokens/s" in card
     assert "r=16, alpha=32" in card and "DPO adapter accepted." in card and "| degree |" in card
     assert (dpo / RUN_INFO).is_file()

@@ -25,7 +25,7 @@ from trl import ModelConfig, SFTConfig, SFTTrainer
 from finetune import sft
 from finetune.base_model import base_model_dir
 from finetune.data import generate, parse_sizes
-from finetune.run_info import training_summary
+from finetune.run_info import read_run_info, training_summary
 from finetune.train_args import DataArguments
 from tui.cli import main
 
@@ -130,6 +130,27 @@ def test_sft_saves_a_peft_adapter_and_resumes_from_its_last_checkpoint(
     assert state["global_step"] == 3
     summary = training_summary(sft_adapter / "checkpoint-3")  # no train_runtime yet: the clock saved with it
     assert summary["train_runtime_s"] > 0
+
+
+def test_sft_continues_an_earlier_adapter_and_records_it(
+    sft_adapter: Path, tiny_model: str, data_dir: str, tmp_path: Path
+) -> None:
+    from safetensors.torch import load_file
+
+    earlier = load_file(sft_adapter / "adapter_model.safetensors")
+    assert any(value.abs().sum() > 0 for key, value in earlier.items() if "lora_B" in key), "not a fresh LoRA"
+    code = main(["finetune", "sft", "--config", str(ROOT / "configs/sft.yaml"), "--data_dir", data_dir,
+                 "--output_dir", str(tmp_path), "--model_name_or_path", tiny_model, "--init_adapter", str(sft_adapter),
+                 "--max_steps", "1", "--learning_rate", "0", "--warmup_steps", "0", "--gradient_accumulation_steps",
+                 "1", "--eval_file", "none", "--save_strategy", "no", "--disable_tqdm", "true"])
+    assert code == 0
+    continued = load_file(tmp_path / "adapter_model.safetensors")
+    assert continued.keys() == earlier.keys()
+    for key, value in earlier.items():  # learning rate 0: the saved adapter is the one it started from
+        torch.testing.assert_close(continued[key], value, msg=key)
+    assert read_run_info(tmp_path)["parent"]["dir"] == str(sft_adapter)
+    assert main(["finetune", "sft", "--data_dir", data_dir, "--output_dir", str(tmp_path / "x"),
+                 "--init_adapter", str(tmp_path / "missing")]) == 2
 
 
 def test_dpo_continues_the_sft_adapter_against_a_frozen_copy_of_it(
