@@ -120,9 +120,10 @@ def template_set_table(metrics: dict[str, Any]) -> str:
         count = max(figures["n"] for figures in by_label.values())
         rows.append(_row([name, str(count), *(_task_cell(by_label.get(label) or {}) for label in labels)]))
     note = ("Our generated test questions use phrasings that no training row uses, in sets: `held_out` since the "
-            "first data release (a first adapter's failures on them were read while the current training phrasings "
-            "were written), `fresh` written with those training phrasings, before any model had answered them "
-            "(`finetune/data/templates.py`).")
+            "first data release (a first adapter's failures on them were read while the second training wave was "
+            "written), `fresh` written with that wave, before any model had answered them, and `wave3` written with "
+            "the third training wave (which was written after the `held_out` and `fresh` failures had been read: "
+            "for a model trained on it, `wave3` is the clean measure); see `finetune/data/templates.py`.")
     return "### Per template set\n\n" + "\n".join(rows) + "\n\n" + note
 
 
