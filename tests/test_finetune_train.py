@@ -26,7 +26,6 @@ from finetune import sft
 from finetune.base_model import base_model_dir
 from finetune.data import generate, parse_sizes
 from finetune.run_info import read_run_info, training_summary
-from finetune.train_args import DataArguments
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +69,7 @@ def trainer_for(tiny_model: str, data_dir: str, out: Path, compact: bool) -> SFT
     training = SFTConfig(output_dir=str(out), assistant_only_loss=True, per_device_train_batch_size=2,
                          use_cpu=True, bf16=False, report_to="none", max_length=2048, seed=0)
     lora = ModelConfig(model_name_or_path=tiny_model, use_peft=True, lora_target_modules=["all-linear"])
-    data = DataArguments(data_dir=data_dir, eval_file=None, max_train_rows=2, compact_lm_head=compact)
+    data = sft.SFTDataArguments(data_dir=data_dir, eval_file=None, max_train_rows=2, compact_lm_head=compact)
     torch.manual_seed(0)
     return sft.build_trainer(data, training, lora)
 
