@@ -145,9 +145,11 @@ def check_components_neo4j(backend: Neo4jBackend, G: nx.Graph) -> None:
         backend.components(kind="strong")
 
 
-PAGERANK_TOLERANCE = 1e-4
+PAGERANK_TOLERANCE = 1e-3
 """FalkorDB's ``algo.pageRank`` iterates in single precision to its own stopping tolerance; its scores agree
-with networkx's normalisation (dangling nodes spread uniformly) to about 1e-5, not the shared 1e-6."""
+with networkx's normalisation (dangling nodes spread uniformly) to about 1e-5 on most graphs, but a generated
+graph where one node holds most of the mass (slow convergence) differed by 1.6e-4 (0.656983 vs 0.657143), so
+1e-4 failed now and then; a wrong formula is off by far more than 1e-3."""
 
 
 def check_centrality_neo4j(backend: Neo4jBackend, G: nx.Graph) -> None:
