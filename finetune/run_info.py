@@ -75,8 +75,8 @@ def write_run_info(
     parent: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Record the command ``prog argv``, its data set and this machine in ``output_dir/run_info.json``; with
-    ``parent`` (the adapter a DPO run continues) also a copy of the parent's record and training summary, so
-    the card tells the whole history even after the parent directory is gone."""
+    ``parent`` (the adapter the run continues: DPO's SFT adapter, SFT's ``--init_adapter``) also a copy of the
+    parent's record and training summary, so the card tells the whole history even after the parent is gone."""
     path = Path(output_dir) / RUN_INFO
     path.parent.mkdir(parents=True, exist_ok=True)
     record: dict[str, Any] = {
