@@ -33,11 +33,15 @@ class PreferenceDataArguments(DataArguments):
         default=None, metadata={"help": "The SFT adapter (PEFT directory) to continue from; none: a fresh LoRA."}
     )
 
+    @property
+    def parent_adapter(self) -> str | None:
+        return self.sft_adapter
+
 
 def build_trainer(data: PreferenceDataArguments, training: DPOConfig, model: ModelConfig) -> DPOTrainer:
     """The ``DPOTrainer``: SFT policy (or fresh LoRA), agent-template tokenizer, pairs."""
     train_rows, eval_rows = load_splits(data, training)
-    policy, peft_config = policy_with_lora(model, training.bf16, data.sft_adapter)
+    policy, peft_config = policy_with_lora(model, training.bf16, data.parent_adapter)
     return DPOTrainer(
         model=policy,
         args=training,

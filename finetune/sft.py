@@ -40,12 +40,16 @@ class SFTDataArguments(DataArguments):
                           "none: a fresh LoRA from the lora_* settings."},
     )
 
+    @property
+    def parent_adapter(self) -> str | None:
+        return self.init_adapter
+
 
 def build_trainer(data: SFTDataArguments, training: SFTConfig, model: ModelConfig) -> SFTTrainer:
     """The ``SFTTrainer`` for these arguments: base model, agent-template tokenizer, LoRA (fresh or continued),
     rows."""
     train_rows, eval_rows = load_splits(data, training)
-    policy, peft_config = policy_with_lora(model, training.bf16, data.init_adapter)
+    policy, peft_config = policy_with_lora(model, training.bf16, data.parent_adapter)
     return SFTTrainer(
         model=policy,
         args=training,

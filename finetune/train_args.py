@@ -16,10 +16,12 @@ from typing import Any
 
 import torch
 from datasets import Dataset, load_dataset
+from peft import PeftModel
 from transformers import Trainer
 from transformers.trainer_utils import get_last_checkpoint
-from trl import TrlParser
+from trl import TrlParser, get_peft_config
 
+from finetune.base_model import cpu_has_bf16, load_model
 from finetune.lm_head import score_only_labelled_positions
 from finetune.run_info import write_run_info
 from finetune.training_clock import TrainingClock
@@ -39,6 +41,11 @@ class DataArguments:
     compact_lm_head: bool = field(
         default=True, metadata={"help": "Score the LM head only at positions that carry loss (same numbers)."}
     )
+
+    @property
+    def parent_adapter(self) -> str | None:
+        """The adapter this run continues (a fresh LoRA: None)."""
+        return None
 
 
 def load_rows(data_dir: str, name: str | None, limit: int | None) -> Dataset | None:
@@ -68,11 +75,6 @@ def policy_with_lora(model: Any, bf16: bool, adapter: str | None) -> tuple[Any, 
     """The model to train and the ``peft_config`` to hand its trainer: the base model with a fresh LoRA
     (``model``'s ``lora_*`` fields, a ``trl.ModelConfig``), or with ``adapter`` (a PEFT directory) loaded trainable,
     so training continues it."""
-    from peft import PeftModel
-    from trl import get_peft_config
-
-    from finetune.base_model import load_model
-
     path = Path(adapter).expanduser() if adapter else None
     if path is not None and not (path / "adapter_config.json").is_file():
         raise FileNotFoundError(f"{path}: not a PEFT adapter directory (no adapter_config.json)")
@@ -82,16 +84,9 @@ def policy_with_lora(model: Any, bf16: bool, adapter: str | None) -> tuple[Any, 
     return PeftModel.from_pretrained(base, path, is_trainable=True), None
 
 
-def parent_adapter(data: Any) -> str | None:
-    """The adapter a run continues (DPO's ``sft_adapter``, SFT's ``init_adapter``), or None."""
-    return getattr(data, "sft_adapter", None) or getattr(data, "init_adapter", None)
-
-
 def device_flags() -> list[str]:
     """Flags to put before the user's (which override them) on a machine without a GPU: train on the CPU, with
     bf16 autocast where the CPU multiplies bf16 natively (TRL's configs assume a GPU for bf16)."""
-    from finetune.base_model import cpu_has_bf16
-
     if torch.cuda.is_available():
         return []
     return ["--use_cpu", "true", "--bf16", "true" if cpu_has_bf16() else "false"]
@@ -115,7 +110,7 @@ def run_training(
     last = get_last_checkpoint(output_dir) if os.path.isdir(output_dir) else None
     main_process = int(os.environ.get("RANK", "0")) == 0
     if main_process and last is None:
-        write_run_info(output_dir, prog, args, data.data_dir, parent=parent_adapter(data))
+        write_run_info(output_dir, prog, args, data.data_dir, parent=data.parent_adapter)
     trainer.train(resume_from_checkpoint=last)
     trainer.save_model(output_dir)
     trainer.save_state()
