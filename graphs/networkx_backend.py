@@ -23,7 +23,7 @@ from graphs.backend import CentralityMeasure, ComponentKind, Direction, Listing,
 from graphs.errors import InvalidArgument, Unsupported
 from graphs.fingerprint import fingerprint_nx
 from graphs.node_match import NodeIndex, node_sort_key, normalize
-from graphs.nx_attrs import EdgeAttrStats, scan_edge_attr
+from graphs.nx_attrs import EdgeAttrStats, check_node_property, scan_edge_attr
 
 _MATCH_RANK = {"exact": 0, "substring": 1, "fuzzy": 2}
 
@@ -164,8 +164,8 @@ class NetworkxBackend:
         """
         self._check_label(label)
         G = self.graph
-        if prop is not None and all(prop not in data for _, data in G.nodes(data=True)):
-            raise InvalidArgument(f"No node has the property {prop!r}.", property=prop)
+        if prop is not None:
+            check_node_property(G, prop)
         candidates = []
         for node, data in G.nodes(data=True):
             if label is not None and label not in node_labels(data):

@@ -87,9 +87,21 @@ def node_numbers(G: nx.Graph, prop: str) -> dict[Any, float]:
             raise InvalidArgument(
                 f"Property {prop!r} of node {node!r} is {value!r}, not a number.", property=prop
             )
-    if G.number_of_nodes() and all(prop not in data for _, data in G.nodes(data=True)):
-        known = sorted({key for _, data in G.nodes(data=True) for key in data if key != "labels"})
-        raise InvalidArgument(
-            f"No node has the property {prop!r}. Node properties: {known}.", property=prop, known=known
-        )
+    if G.number_of_nodes():
+        check_node_property(G, prop)
     return values
+
+
+def check_node_property(G: nx.Graph, prop: str) -> None:
+    """Raise ``InvalidArgument`` listing the node properties the graph has when no node carries ``prop``, so a
+    caller (or the model) can retry with the right name.
+
+    >>> check_node_property(nx.Graph([(1, 2, {"w": 1})]), "w")
+    Traceback (most recent call last):
+    ...
+    graphs.errors.InvalidArgument: No node has the property 'w'. Node properties: [].
+    """
+    if any(prop in data for _, data in G.nodes(data=True)):
+        return
+    known = sorted({key for _, data in G.nodes(data=True) for key in data if key != "labels"})
+    raise InvalidArgument(f"No node has the property {prop!r}. Node properties: {known}.", property=prop, known=known)

@@ -121,6 +121,12 @@ def test_find_nodes_filters_by_label_and_property_value(people: NetworkxBackend)
         people.find_nodes(label="Town")
 
 
+def test_find_nodes_with_a_missing_property_lists_the_known_ones(people: NetworkxBackend) -> None:
+    with pytest.raises(InvalidArgument, match="No node has the property 'ages'") as raised:
+        people.find_nodes(label="Person", prop="ages", value=30)
+    assert raised.value.details["known"] == ["age", "name", "population", "score"]
+
+
 def test_node_info_reports_labels_properties_and_degrees(people: NetworkxBackend) -> None:
     info = people.node_info("alice")
     assert info == {
