@@ -27,6 +27,7 @@ from agent.ingest import describe_graph, scratch_backend, scratch_data, split_qu
 from finetune.data.catalog import BUILDERS, FAMILY_WEIGHTS, FOLLOW_UP_TASKS
 from finetune.data.families import FamilyGraph, make_graph
 from finetune.data.notations import compatible_notations, inline_graph_text, same_graph
+from finetune.data.retries import with_schema_retry
 from finetune.data.splits import families_for, follow_ups_for, templates_for
 from finetune.data.templates import STYLES, apply_style, choose_wording
 from finetune.data.turns import Turn
@@ -90,7 +91,7 @@ def _on_file(rng: random.Random, split: str, conversation_id: str, fg: FamilyGra
     evaluated = split in ("validation", "test")  # eval files need one graph file per question
     name = f"{conversation_id}.json" if evaluated else rng.choice(FILE_STEMS) + rng.choice(FILE_EXTENSIONS)
     backend = NetworkxBackend(fg.graph, name=name)
-    turn = _turn(rng, fg, backend)
+    turn = _turn(rng, split, fg, backend)
     if turn is None:
         return None
     template_id, question, style = _phrase(rng, split, turn)
@@ -112,7 +113,7 @@ def _inline(rng: random.Random, split: str, conversation_id: str, fg: FamilyGrap
         return None
     written.graph = parsed.graph
     backend = scratch_backend(scratch_data(parsed.graph))
-    turn = _turn(rng, written, backend)
+    turn = _turn(rng, split, written, backend)
     if turn is None:
         return None
     template_id, question, style = _phrase(rng, split, turn)
@@ -125,14 +126,16 @@ def _inline(rng: random.Random, split: str, conversation_id: str, fg: FamilyGrap
     return _maybe_follow_up(rng, convo, backend)
 
 
-def _turn(rng: random.Random, fg: FamilyGraph, backend: GraphBackend) -> Turn | None:
+def _turn(rng: random.Random, split: str, fg: FamilyGraph, backend: GraphBackend) -> Turn | None:
+    """A turn of a task drawn by weight; in the train split, sometimes one that recovers from a wrong schema
+    name (``finetune.data.retries``)."""
     names = sorted(BUILDERS)
     weights = [BUILDERS[name][1] for name in names]
     for _ in range(ATTEMPTS):
         builder = BUILDERS[rng.choices(names, weights)[0]][0]
         turn = builder(fg, backend, rng)
         if turn is not None:
-            return turn
+            return with_schema_retry(turn, backend, rng) if split == "train" else turn
     return None
 
 

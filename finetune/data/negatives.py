@@ -4,7 +4,7 @@
 Failures, each named in the pair's provenance: ``wrong_tool``, ``swapped_args``, ``wrong_node``,
 ``hallucinated`` (an answer with no tool call), ``malformed_call``, ``extra_call`` (a call where the answer is
 due), ``contradicts_result``, ``verbose`` (the result buried in chatter), ``gives_up`` (no retry after a close
-match), ``false_claim`` (pretending to have changed the graph) and ``unneeded_call`` (a tool for small talk or a
+match or a wrong schema name), ``false_claim`` (pretending to have changed the graph) and ``unneeded_call`` (a tool for small talk or a
 write request). Every rejected turn is one model turn, like the chosen one.
 """
 
@@ -75,11 +75,14 @@ def _candidates(convo: Conversation, rng: random.Random) -> list[dict[str, Any]]
             pair(answer_at, _call_message("graph_summary", {}), "unneeded_call")
         return out
     first_at, first_call = calls_at[0], turn.calls[0]
-    pair(first_at, _wrong_tool(first_call, convo, rng), "wrong_tool")
-    pair(first_at, _swapped(first_call, convo), "swapped_args")
-    pair(first_at, _wrong_node(first_call, convo, rng), "wrong_node")
-    pair(first_at, AIMessage(turn.answer), "hallucinated")
-    pair(first_at, AIMessage(_malformed(first_call, rng)), "malformed_call")
+    if turn.recovers:  # the first call is a wrong guess on purpose: the pairs are about recovering from it
+        pair(calls_at[1], AIMessage(f"I could not answer that: {first_call.result['message']}"), "gives_up")
+    else:
+        pair(first_at, _wrong_tool(first_call, convo, rng), "wrong_tool")
+        pair(first_at, _swapped(first_call, convo), "swapped_args")
+        pair(first_at, _wrong_node(first_call, convo, rng), "wrong_node")
+        pair(first_at, AIMessage(turn.answer), "hallucinated")
+        pair(first_at, AIMessage(_malformed(first_call, rng)), "malformed_call")
     if turn.task == "typo_degree":
         pair(calls_at[1], AIMessage(f"There is no node {show(turn.slots['a'])} in the graph."), "gives_up")
     last = turn.calls[-1]

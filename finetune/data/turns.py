@@ -44,6 +44,9 @@ class Turn:
     gold: str | None
     protected: list[str] = field(default_factory=list)
     """Strings a style must not alter (node names, labels, values), beyond the slot values."""
+    recovers: bool = False
+    """The first call is a wrong guess that fails on purpose and the next one recovers from its error
+    (``finetune.data.retries``)."""
 
 
 TaskBuilder = Callable[[FamilyGraph, GraphBackend, random.Random], "Turn | None"]

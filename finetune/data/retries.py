@@ -1,0 +1,62 @@
+"""Training turns that recover from a wrong guess at a schema name: the first call names a label, relationship
+type or property the graph does not have, the tool's ``invalid_argument`` error lists the names it does have, and
+the model retries with the right one.
+
+Why: on wordings it has not seen, the model guesses schema names (a singular for a plural property, one part of a
+compound relationship type); the error already lists the known names, but without examples of a retry the model
+answered from the error instead. The wrong guesses here are generic variations of the right name (number, letter
+case, one part of a compound name, a typo), not names taken from test questions. Only the train split gets these
+turns: validation and test grade the clean call.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from finetune.data.names import misspell
+from finetune.data.turns import Turn, run
+from graphs.backend import GraphBackend
+
+RETRY_SHARE = 0.4
+"""Share of train turns with a schema argument whose first call is a wrong guess."""
+SCHEMA_ARGS = ("prop", "rel_type", "label")
+
+
+def near_misses(name: str, rng: random.Random) -> list[str]:
+    """Plausible wrong guesses at schema name ``name``, in a fixed order (without ``name`` itself).
+
+    >>> near_misses("IN_GENRE", random.Random(0))
+    ['IN_GENRES', 'IN', 'GENRE', 'INGENRE', 'in_genre', 'IN_GERE']
+    >>> near_misses("pages", random.Random(0))
+    ['page', 'PAGES', 'paes']
+    """
+    plural = "S" if name.isupper() else "s"
+    guesses = [name[:-1] if name.endswith(plural) else name + plural]
+    parts = [part for part in re.split(r"[_\s]+", name) if part]
+    if len(parts) > 1:
+        guesses += parts + ["".join(parts)]
+    guesses.append(name.upper() if name.islower() else name.lower())
+    guesses.append(misspell(name, rng))
+    return [g for i, g in enumerate(guesses) if g and g != name and g not in guesses[:i]]
+
+
+def with_schema_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> Turn:
+    """``turn`` with a failing first call prepended (a wrong schema name, then the error listing the known ones)
+    for ``RETRY_SHARE`` of the turns whose first call has a schema argument; otherwise ``turn`` unchanged."""
+    if not turn.calls:
+        return turn
+    first = turn.calls[0]
+    keys = [key for key in SCHEMA_ARGS if isinstance(first.args.get(key), str)]
+    if not keys or rng.random() >= RETRY_SHARE:
+        return turn
+    key = rng.choice(keys)
+    right = first.args[key]
+    guesses = near_misses(right, rng)
+    rng.shuffle(guesses)
+    for guess in guesses:
+        failed = run(backend, first.name, **{**first.args, key: guess})
+        if failed.result.get("error") == "invalid_argument" and right in failed.result.get("known", []):
+            return Turn(turn.task, turn.kind, turn.slots, [failed, *turn.calls], turn.answer, turn.gold,
+                        turn.protected, recovers=True)
+    return turn
