@@ -4,8 +4,8 @@
 Failures, each named in the pair's provenance: ``wrong_tool``, ``swapped_args``, ``wrong_node``,
 ``hallucinated`` (an answer with no tool call), ``malformed_call``, ``extra_call`` (a call where the answer is
 due), ``contradicts_result``, ``verbose`` (the result buried in chatter), ``gives_up`` (no retry after a close
-match or a wrong schema name), ``false_claim`` (pretending to have changed the graph) and ``unneeded_call`` (a tool for small talk or a
-write request). Every rejected turn is one model turn, like the chosen one.
+match or a wrong schema name), ``false_claim`` (pretending to have changed the graph) and ``unneeded_call`` (a
+tool for small talk or a write request). Every rejected turn is one model turn, like the chosen one.
 """
 
 from __future__ import annotations
