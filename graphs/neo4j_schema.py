@@ -3,7 +3,8 @@ discovery of the property that names nodes.
 
 The backend cannot parameterize labels, types or keys, so every such name a user or model supplies is checked
 here against what the database reports (:meth:`Schema.check_label` and friends), and an unknown one becomes an
-``InvalidArgument`` that lists the known ones. Introspection reads only bounded samples.
+``InvalidArgument`` that lists the known ones and the closest (``graphs.schema_names``). Introspection reads only
+bounded samples.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from graphs import neo4j_queries as q
 from graphs.errors import InvalidArgument
+from graphs.schema_names import unknown_name
 
 Run = Callable[..., list[dict[str, Any]]]
 NAME_PREFERENCE = ("name", "title", "id", "key", "code", "uid")
@@ -35,10 +37,8 @@ class Schema:
 
     def _check(self, kind: str, value: str, known: list[str]) -> str:
         if not isinstance(value, str) or value not in known:
-            raise InvalidArgument(
-                f"Unknown {kind} {value!r}; known {kind}s: {', '.join(sorted(known)) or '(none)'}.",
-                argument=kind, value=value, known=sorted(known),
-            )
+            message = f"Unknown {kind} {value!r}; known {kind}s: {', '.join(sorted(known)) or '(none)'}."
+            raise unknown_name(message, value, known, argument=kind, value=value)
         return value
 
     def check_label(self, label: str) -> str:

@@ -24,6 +24,7 @@ from graphs.errors import InvalidArgument, Unsupported
 from graphs.fingerprint import fingerprint_nx
 from graphs.node_match import NodeIndex, node_sort_key, normalize
 from graphs.nx_attrs import EdgeAttrStats, check_node_property, scan_edge_attr
+from graphs.schema_names import unknown_name
 
 _MATCH_RANK = {"exact": 0, "substring": 1, "fuzzy": 2}
 
@@ -100,14 +101,13 @@ class NetworkxBackend:
     def _check_label(self, label: str | None) -> None:
         if label is not None and label not in self._label_counts():
             known = sorted(self._label_counts())
-            raise InvalidArgument(f"Unknown label {label!r}. Labels: {known}.", label=label, known=known)
+            raise unknown_name(f"Unknown label {label!r}. Labels: {known}.", label, known, label=label)
 
     def _check_type(self, rel_type: str | None) -> None:
         if rel_type is not None and rel_type not in self._type_counts():
             known = sorted(self._type_counts())
-            raise InvalidArgument(
-                f"Unknown relationship type {rel_type!r}. Types: {known}.", rel_type=rel_type, known=known
-            )
+            raise unknown_name(f"Unknown relationship type {rel_type!r}. Types: {known}.", rel_type, known,
+                               rel_type=rel_type)
 
     # --- identity, schema, lookup --------------------------------------------------------------------------
     def summary(self, samples: int = 3) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graphs.errors import InvalidArgument
+from graphs.schema_names import unknown_name
 
 
 def is_number(value: Any) -> bool:
@@ -63,7 +64,7 @@ def scan_edge_attr(G: nx.Graph, attr: str, role: str) -> EdgeAttrStats:
     if present == 0 and G.number_of_edges() > 0:
         known = sorted({key for _, _, data in G.edges(data=True) for key in data})
         message = f"No edge has the {role} attribute {attr!r}. Edge attributes: {known}."
-        raise InvalidArgument(message, attribute=attr, known=known)
+        raise unknown_name(message, attr, known, attribute=attr)
     return EdgeAttrStats(present=present, negative=negative)
 
 
@@ -104,4 +105,4 @@ def check_node_property(G: nx.Graph, prop: str) -> None:
     if any(prop in data for _, data in G.nodes(data=True)):
         return
     known = sorted({key for _, data in G.nodes(data=True) for key in data if key != "labels"})
-    raise InvalidArgument(f"No node has the property {prop!r}. Node properties: {known}.", property=prop, known=known)
+    raise unknown_name(f"No node has the property {prop!r}. Node properties: {known}.", prop, known, property=prop)

@@ -166,6 +166,9 @@ def test_unknown_label_and_type_raise_invalid_argument_listing_known_ones(case):
         backend.count_nodes("Ghost")
     with pytest.raises(InvalidArgument, match="LINKS"):
         backend.count_edges("GHOST`) DETACH DELETE (n")
+    with pytest.raises(InvalidArgument, match="Did you mean: LINKS") as info:
+        backend.count_edges("links")
+    assert info.value.details["close_matches"] == ["LINKS"]
 
 
 def test_operations_without_cypher_form_are_unsupported(case):

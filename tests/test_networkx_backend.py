@@ -151,6 +151,21 @@ def test_neighbors_merge_both_directions_and_filter_by_type(people: NetworkxBack
         people.neighbors(1, rel_type="LIKES")
 
 
+def test_a_wrong_schema_name_error_names_the_closest_known_names(people: NetworkxBackend) -> None:
+    with pytest.raises(InvalidArgument, match="Did you mean: LIVES_IN") as raised:
+        people.neighbors(1, rel_type="lives_in")
+    assert raised.value.details["close_matches"] == ["LIVES_IN"]
+    with pytest.raises(InvalidArgument) as raised:
+        people.count_nodes("Persons")
+    assert raised.value.details["close_matches"] == ["Person"]
+    with pytest.raises(InvalidArgument) as raised:
+        people.find_nodes(prop="scores", value=5)
+    assert raised.value.details["close_matches"] == ["score"]
+    with pytest.raises(InvalidArgument) as raised:
+        people.neighbors(1, rel_type="HATES")
+    assert raised.value.details["close_matches"] == [] and "Did you mean" not in raised.value.message
+
+
 def test_degree_counts_self_loops_twice_in_both_directions() -> None:
     backend = NetworkxBackend(nx.Graph([(1, 1), (1, 2)]))
     assert backend.degree(1) == 3
