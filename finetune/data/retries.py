@@ -1,6 +1,6 @@
 """Training turns that recover from a wrong guess at a schema name: the first call names a label, relationship
-type or property the graph does not have, the tool's ``invalid_argument`` error lists the names it does have, and
-the model retries with the right one.
+type or property the graph does not have, the tool's ``invalid_argument`` error lists the names it does have and
+the closest of them (``graphs.schema_names``), and the model retries with the right one.
 
 Why: on wordings it has not seen, the model guesses schema names (a singular for a plural property, one part of a
 compound relationship type); the error already lists the known names, but without examples of a retry the model
