@@ -5,6 +5,7 @@ pairs are about recovering, never preferring the wrong guess."""
 from __future__ import annotations
 
 import random
+from functools import cache
 
 from langchain_core.messages import HumanMessage, ToolMessage
 
@@ -49,9 +50,14 @@ def test_a_retried_turn_fails_on_a_wrong_name_listing_the_right_one_then_makes_t
         assert plain.calls[0].args[changed[0]] in wrong.result["known"]
 
 
+@cache
+def recovering_train_conversations():
+    """The conversations among 300 train ones (seed 4) whose first turn recovers from a wrong schema name."""
+    return [c for c in (build_conversation(4, "train", i) for i in range(300)) if c.turns[0].recovers]
+
+
 def test_only_the_train_split_has_recovering_turns_and_their_messages_show_the_error():
-    train = [build_conversation(4, "train", i) for i in range(300)]
-    recovering = [c for c in train if c.turns[0].recovers]
+    recovering = recovering_train_conversations()
     assert len(recovering) >= 5
     for convo in recovering:
         tool_messages = [m for m in convo.messages if isinstance(m, ToolMessage)]
@@ -61,7 +67,7 @@ def test_only_the_train_split_has_recovering_turns_and_their_messages_show_the_e
 
 
 def test_dpo_pairs_of_a_recovering_turn_reject_giving_up_and_never_choose_the_wrong_guess():
-    convo = next(c for c in (build_conversation(4, "train", i) for i in range(300)) if c.turns[0].recovers)
+    convo = recovering_train_conversations()[0]
     pairs = preference_pairs(convo, random.Random(0), 20)
     failures = {pair["failure"] for pair in pairs}
     assert "gives_up" in failures

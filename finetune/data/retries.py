@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
 from finetune.data.names import misspell
 from finetune.data.turns import Turn, run
@@ -57,6 +58,5 @@ def with_schema_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> 
     for guess in guesses:
         failed = run(backend, first.name, **{**first.args, key: guess})
         if failed.result.get("error") == "invalid_argument" and right in failed.result.get("known", []):
-            return Turn(turn.task, turn.kind, turn.slots, [failed, *turn.calls], turn.answer, turn.gold,
-                        turn.protected, recovers=True)
+            return replace(turn, calls=[failed, *turn.calls], recovers=True)
     return turn
