@@ -47,8 +47,11 @@ def card_markdown(adapter_dir: Path, eval_dir: str | Path | None = None) -> str:
         "",
         "## How it was made",
     ]
+    seen: dict[str, int] = {}
     for name, info, summary, hyper in stages:
-        parts += ["", f"### {name}", ""] + _stage_lines(info, summary, hyper)
+        seen[name] = seen.get(name, 0) + 1
+        heading = name if seen[name] == 1 else f"{name}, round {seen[name]} (continues the adapter above)"
+        parts += ["", f"### {heading}", ""] + _stage_lines(info, summary, hyper)
     if eval_dir is not None:
         metrics = json.loads((Path(eval_dir) / "metrics.json").read_text(encoding="utf-8"))
         parts += ["", "## Evaluation", "", f"`graph-agent eval` run in `{eval_dir}`; " + _eval_source(metrics), "",

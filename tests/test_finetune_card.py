@@ -112,7 +112,7 @@ def test_a_run_record_carries_the_runs_it_continued_and_the_card_shows_every_sta
     eval_dir.mkdir()
     (eval_dir / "metrics.json").write_text(json.dumps(metrics({"degree": 0.5}, {"degree": 1.0})))
     card = write_card(dpo, eval_dir).read_text()
-    assert card.count("### SFT") == 2 and "### DPO" in card
+    assert "### SFT\n" in card and "### SFT, round 2 (continues the adapter above)\n" in card and "### DPO\n" in card
     commands = ("graph-agent finetune sft --data_dir", "--init_adapter", "graph-agent finetune dpo --sft_adapter")
     assert sorted(commands, key=card.index) == list(commands) and "10 tokens/s" in card
     assert "--seed 3" in card and "2400 tokens read, 20 tokens/s" in card and "40 tokens/s" in card
