@@ -219,7 +219,8 @@ def register(commands: Any) -> None:
     agent = bench.add_parser("agent", help="the agent end to end: llama.cpp and transformers side by side")
     agent.add_argument("--engines", default="llamacpp,hf", help="engines to compare, comma list")
     agent.add_argument("--questions", type=int, default=30, help="how many of the 30 fixed questions")
-    agent.add_argument("--adapter", default="none", help="LoRA adapter: 'none' (few-shot baseline) or PATH")
+    agent.add_argument("--adapter", default="none",
+                       help="LoRA adapter: 'none' (few-shot baseline; the default), 'default' (shipped) or PATH")
     agent.add_argument("--max-tokens", type=int, default=DEFAULT_MAX_TOKENS,
                        help="tokens per model turn (default %(default)s)")
     agent.add_argument("--out", default=None, help="also write the figures as JSON here")
