@@ -52,7 +52,7 @@ from tools.registry import call_tool, to_content
 NAME = "scalability"
 TITLE = "Scalability"
 FULL = {"sizes": (100, 1_000, 10_000, 100_000, 1_000_000), "bolt_sizes": (100, 1_000, 10_000, 100_000),
-        "questions_per_size": 3, "repeats": 3, "max_tokens": 256}
+        "questions_per_size": 3, "repeats": 3, "max_tokens": AgentConfig.max_tokens}
 """The full run's settings; ``max_tokens`` is the agent's default, so a long answer (a 9-node path of 6-digit ids
 at 10^6 edges, ~70 tokens) is not cut short and graded wrong for a reason that is not the graph's size."""
 QUICK = {"sizes": (100, 1_000), "bolt_sizes": (100,), "questions_per_size": 1, "repeats": 1, "max_tokens": 48}
