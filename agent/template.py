@@ -25,7 +25,9 @@ engines reuse; the few-shot examples (baseline only) follow it, then the convers
 
 ``CHAT_TEMPLATE`` is this format as a Hugging Face chat template (``tokenizer.apply_chat_template``, TRL, vLLM
 ``--chat-template``); ``render_prompt`` renders exactly that template, in a Jinja environment set up like
-transformers' own. Model turns are wrapped in ``{% generation %}`` so TRL can train on model tokens only.
+transformers' own. Model turns are wrapped in ``{% generation %}`` so TRL can train on model tokens only; a turn
+marked ``wrong_guess`` (a training call that fails on purpose so the next turn can recover from its error) is
+not, so training shows the mistake without teaching it.
 The rendered text carries no ``<bos>``: engines add it when tokenizing, as ``apply_chat_template`` does with
 the ``bos_token`` it passes to the template.
 """
@@ -102,6 +104,16 @@ _TEMPLATE_BODY = """\
 {{ "}" }}
 {%- endif -%}
 {%- endmacro -%}
+{%- macro model_turn(message) -%}
+{%- if message.tool_calls is defined and message.tool_calls -%}
+{%- if message.tool_calls | length > 1 -%}{{ raise_exception("one tool call per model turn") }}{%- endif -%}
+{%- set call = message.tool_calls[0].function if message.tool_calls[0].function is defined
+    else message.tool_calls[0] -%}
+<call>{{ call.name }} {{ call_arguments(call.name, call.arguments) }}</call>
+{%- else -%}{{ text(message.content) }}
+{%- endif -%}
+<end_of_turn>
+{%- endmacro -%}
 {{- bos_token | default("") -}}
 {%- if messages and messages[0].role == "system" -%}
 {%- set instruction = text(messages[0].content) -%}{%- set conversation = messages[1:] -%}
@@ -134,16 +146,9 @@ _TEMPLATE_BODY = """\
 <start_of_turn>user{{ "\\n" }}{{ text(message.content) }}<end_of_turn>{{ "\\n" }}
 {%- elif message.role in ("assistant", "model") -%}
 <start_of_turn>model{{ "\\n" }}
-{%- generation -%}
-{%- if message.tool_calls is defined and message.tool_calls -%}
-{%- if message.tool_calls | length > 1 -%}{{ raise_exception("one tool call per model turn") }}{%- endif -%}
-{%- set call = message.tool_calls[0].function if message.tool_calls[0].function is defined
-    else message.tool_calls[0] -%}
-<call>{{ call.name }} {{ call_arguments(call.name, call.arguments) }}</call>
-{%- else -%}{{ text(message.content) }}
+{%- if message.wrong_guess is defined and message.wrong_guess -%}{{ model_turn(message) }}
+{%- else -%}{%- generation -%}{{ model_turn(message) }}{%- endgeneration -%}
 {%- endif -%}
-<end_of_turn>
-{%- endgeneration -%}
 {{ "\\n" }}
 {%- elif message.role == "tool" -%}
 <start_of_turn>tool{{ "\\n" }}{{ text(message.content) }}<end_of_turn>{{ "\\n" }}
@@ -276,7 +281,8 @@ def template_message(message: BaseMessage) -> dict[str, Any]:
             {"type": "function", "function": {"name": call["name"], "arguments": call["args"]}}
             for call in message.tool_calls
         ]
-        return {"role": "assistant", "content": message.text, **({"tool_calls": calls} if calls else {})}
+        wrong = {"wrong_guess": True} if message.additional_kwargs.get("wrong_guess") else {}
+        return {"role": "assistant", "content": message.text, **({"tool_calls": calls} if calls else {}), **wrong}
     raise ValueError(f"cannot render a {type(message).__name__} in the tool-call template")
 
 

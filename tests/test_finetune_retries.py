@@ -1,19 +1,25 @@
-"""Training turns that recover from a wrong schema name (``finetune.data.retries``): the wrong guess fails with
-an error that lists the right name, the retry is the original call, only the train split has them, and their DPO
-pairs are about recovering, never preferring the wrong guess."""
+"""Training turns that recover from a failed first call (``finetune.data.retries``): a wrong schema name fails
+with an error that lists the right name, a path question sent to a flow tool fails because the graph has no
+capacities, the retry is the original call, only the train split has them, and their DPO pairs are about
+recovering, never preferring the wrong guess."""
 
 from __future__ import annotations
 
+import json
 import random
 from functools import cache
 
 from langchain_core.messages import HumanMessage, ToolMessage
+from transformers.utils.chat_template_utils import render_jinja_template
 
+from agent.template import CHAT_TEMPLATE, TURN_END
 from finetune.data.conversations import build_conversation
 from finetune.data.families import make_graph
 from finetune.data.negatives import preference_pairs
-from finetune.data.retries import SCHEMA_ARGS, near_misses, with_schema_retry
+from finetune.data.retries import CONFUSED_TOOLS, SCHEMA_ARGS, near_misses, with_schema_retry, with_tool_retry
+from finetune.data.tasks_core import shortest_path, weighted_path
 from finetune.data.tasks_kg import find_by_property, related_in
+from finetune.records import conversation_record
 from graphs.networkx_backend import NetworkxBackend
 
 
@@ -24,16 +30,16 @@ def test_near_misses_vary_number_case_and_compound_parts_and_never_give_the_name
     assert near_misses("pages", random.Random(1))[:2] == ["page", "PAGES"]
 
 
-def retried(builder, seed_from: int):
-    """The first turn of ``builder`` that ``with_schema_retry`` turned into a recovery, with the plain turn."""
+def retried(builder, seed_from: int, family: str = "domain_kg", retry=with_schema_retry):
+    """The first turn of ``builder`` on ``family`` that ``retry`` turned into a recovery, with the plain turn."""
     for seed in range(seed_from, seed_from + 200):
         rng = random.Random(seed)
-        fg = make_graph("domain_kg", rng)
+        fg = make_graph(family, rng)
         backend = NetworkxBackend(fg.graph)
         plain = builder(fg, backend, rng)
         if plain is None:
             continue
-        turn = with_schema_retry(plain, backend, rng)
+        turn = retry(plain, backend, rng)
         if turn.recovers:
             return plain, turn
     raise AssertionError("no turn was retried")
@@ -48,6 +54,28 @@ def test_a_retried_turn_fails_on_a_wrong_name_listing_the_right_one_then_makes_t
         assert len(changed) == 1 and changed[0] in SCHEMA_ARGS and wrong.name == plain.calls[0].name
         assert wrong.result["error"] == "invalid_argument"
         assert plain.calls[0].args[changed[0]] in wrong.result["known"]
+
+
+def test_a_path_turn_sent_to_a_flow_tool_fails_for_want_of_capacities_then_makes_the_original_call():
+    for builder, family in ((shortest_path, "grid"), (weighted_path, "weighted")):
+        plain, turn = retried(builder, 0, family, with_tool_retry)
+        wrong, *rest = turn.calls
+        assert rest == plain.calls and (turn.answer, turn.gold, turn.task) == (plain.answer, plain.gold, plain.task)
+        assert wrong.name in CONFUSED_TOOLS["shortest_path"]
+        assert (wrong.args["source"], wrong.args["sink"]) == (plain.calls[0].args["source"],
+                                                              plain.calls[0].args["target"])
+        assert wrong.result["error"] == "invalid_argument" and "capacity" in wrong.result["message"]
+
+
+def test_a_path_turn_on_a_graph_with_capacities_is_never_given_a_flow_tool_first():
+    """There the flow tool would answer, so a failed first call could not be shown: the turn stays as it was."""
+    for seed in range(40):
+        rng = random.Random(seed)
+        fg = make_graph("flow", rng)
+        backend = NetworkxBackend(fg.graph)
+        plain = shortest_path(fg, backend, rng)
+        if plain is not None:
+            assert with_tool_retry(plain, backend, rng) == plain
 
 
 @cache
@@ -66,8 +94,24 @@ def test_only_the_train_split_has_recovering_turns_and_their_messages_show_the_e
     assert not any(turn.recovers for convo in held for turn in convo.turns)
 
 
+def test_the_wrong_first_call_of_a_recovering_turn_carries_no_training_loss():
+    for convo in recovering_train_conversations()[:5]:
+        record = conversation_record(convo.messages, tools=convo.tools, graph_context=convo.graph_context)
+        rendered, spans = render_jinja_template([record["messages"]], tools=record["tools"],
+                                                chat_template=CHAT_TEMPLATE, return_assistant_tokens_mask=True,
+                                                **record["chat_template_kwargs"])
+        trained = [rendered[0][start:end] for start, end in spans[0]]
+        wrong, right = convo.turns[0].calls[:2]
+        assert not any(text.startswith(f"<call>{wrong.name} ") and text == render(wrong) for text in trained)
+        assert trained[0] == render(right) and trained[1].startswith(convo.turns[0].answer)
+
+
+def render(call) -> str:
+    return f"<call>{call.name} {json.dumps(call.args, separators=(',', ':'), ensure_ascii=False)}</call>" + TURN_END
+
+
 def test_dpo_pairs_of_a_recovering_turn_reject_giving_up_and_never_choose_the_wrong_guess():
-    convo = recovering_train_conversations()[0]
+    convo = next(c for c in recovering_train_conversations() if c.turns[-1].recovers)  # pairs are for the last
     pairs = preference_pairs(convo, random.Random(0), 20)
     failures = {pair["failure"] for pair in pairs}
     assert "gives_up" in failures

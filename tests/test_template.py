@@ -12,7 +12,14 @@ from langchain_core.messages.tool import tool_call
 from transformers.utils.chat_template_utils import render_jinja_template
 
 from agent.prompts import FEW_SHOT, SYSTEM_PROMPT, describe_graph
-from agent.template import CHAT_TEMPLATE, TURN_END, parse_model_turn, render_prompt, render_tool_call
+from agent.template import (
+    CHAT_TEMPLATE,
+    TURN_END,
+    parse_model_turn,
+    render_prompt,
+    render_tool_call,
+    template_message,
+)
 from graphs.networkx_backend import NetworkxBackend
 from graphs.sources import GraphSource, open_backend
 from graphs.text_graph import parse_question_graph
@@ -104,6 +111,28 @@ def test_chat_template_marks_exactly_the_model_turns_for_training():
                                             return_assistant_tokens_mask=True)
     marked = [rendered[0][start:end] for start, end in spans[0]]
     assert marked == [
+        '<call>shortest_path {"source":"Oslo","target":"Bergen"}</call>' + TURN_END,
+        "Oslo to Bergen is one hop." + TURN_END,
+    ]
+
+
+def test_a_wrong_guess_renders_like_any_model_turn_but_is_not_marked_for_training():
+    """A training call that fails on purpose (``finetune.data.retries``) is shown, so the retry has its error to
+    read, but carries no loss: the model learns the recovery, not the mistake."""
+    wrong = AIMessage("", tool_calls=[tool_call(name="min_cut", args={"source": "Oslo", "sink": "Bergen"},
+                                                id="c0")], additional_kwargs={"wrong_guess": True})
+    error = ToolMessage('{"error":"invalid_argument"}', tool_call_id="c0")
+    messages = [conversation()[0], wrong, error, *conversation()[1:4]]
+    chat = [template_message(m) for m in messages]
+    assert chat[1]["wrong_guess"] is True and "wrong_guess" not in chat[3]
+    rendered, spans = render_jinja_template([chat], tools=SPECS, chat_template=CHAT_TEMPLATE,
+                                            return_assistant_tokens_mask=True)
+    plain = dict(chat[1])
+    del plain["wrong_guess"]
+    assert rendered[0] == render_jinja_template([[chat[0], plain, *chat[2:]]], tools=SPECS,
+                                                chat_template=CHAT_TEMPLATE)[0][0]
+    assert '<call>min_cut {"source":"Oslo","sink":"Bergen"}</call>' in rendered[0]
+    assert [rendered[0][start:end] for start, end in spans[0]] == [
         '<call>shortest_path {"source":"Oslo","target":"Bergen"}</call>' + TURN_END,
         "Oslo to Bergen is one hop." + TURN_END,
     ]

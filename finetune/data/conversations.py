@@ -27,7 +27,7 @@ from agent.ingest import describe_graph, scratch_backend, scratch_data, split_qu
 from finetune.data.catalog import BUILDERS, FAMILY_WEIGHTS, FOLLOW_UP_TASKS
 from finetune.data.families import FamilyGraph, make_graph
 from finetune.data.notations import compatible_notations, inline_graph_text, same_graph
-from finetune.data.retries import with_schema_retry
+from finetune.data.retries import with_retry
 from finetune.data.splits import families_for, follow_ups_for, templates_for
 from finetune.data.templates import STYLES, apply_style, choose_wording
 from finetune.data.turns import Turn
@@ -127,15 +127,15 @@ def _inline(rng: random.Random, split: str, conversation_id: str, fg: FamilyGrap
 
 
 def _turn(rng: random.Random, split: str, fg: FamilyGraph, backend: GraphBackend) -> Turn | None:
-    """A turn of a task drawn by weight; in the train split, sometimes one that recovers from a wrong schema
-    name (``finetune.data.retries``)."""
+    """A turn of a task drawn by weight; in the train split, sometimes one that recovers from a failed first call
+    (``finetune.data.retries``)."""
     names = sorted(BUILDERS)
     weights = [BUILDERS[name][1] for name in names]
     for _ in range(ATTEMPTS):
         builder = BUILDERS[rng.choices(names, weights)[0]][0]
         turn = builder(fg, backend, rng)
         if turn is not None:
-            return with_schema_retry(turn, backend, rng) if split == "train" else turn
+            return with_retry(turn, backend, rng) if split == "train" else turn
     return None
 
 
@@ -163,11 +163,14 @@ def _conversation(conversation_id: str, split: str, fg: FamilyGraph, mode: str, 
 
 def turn_messages(question: str, turn: Turn, offset: int) -> list[BaseMessage]:
     """The messages of one turn as the agent's loop produces them: the question, one model turn per call with
-    its tool result, and the answer. Call ids count from ``offset``."""
+    its tool result, and the answer. Call ids count from ``offset``; a recovering turn's failing first call is
+    marked ``wrong_guess`` (``agent.template``: shown in training, never learnt)."""
     messages: list[BaseMessage] = [HumanMessage(question)]
     for number, call in enumerate(turn.calls, start=offset):
         call_id = f"call_{number}"
-        messages.append(AIMessage("", tool_calls=[tool_call(name=call.name, args=call.args, id=call_id)]))
+        wrong = {"wrong_guess": True} if turn.recovers and number == offset else {}  # no loss on the mistake
+        messages.append(AIMessage("", tool_calls=[tool_call(name=call.name, args=call.args, id=call_id)],
+                                  additional_kwargs=wrong))
         messages.append(ToolMessage(to_content(call.result), tool_call_id=call_id, name=call.name))
     messages.append(AIMessage(turn.answer))
     return messages

@@ -1,12 +1,17 @@
-"""Training turns that recover from a wrong guess at a schema name: the first call names a label, relationship
-type or property the graph does not have, the tool's ``invalid_argument`` error lists the names it does have and
-the closest of them (``graphs.schema_names``), and the model retries with the right one.
+"""Training turns that recover from a failed first call: a wrong guess at a schema name (the first call names a
+label, relationship type or property the graph does not have, the tool's ``invalid_argument`` error lists the names
+it does have and the closest of them, ``graphs.schema_names``), or a path question sent to a flow tool on a graph
+without capacities; the model then retries with the right call.
 
 Why: on wordings it has not seen, the model guesses schema names (a singular for a plural property, one part of a
 compound relationship type); the error already lists the known names, but without examples of a retry the model
 answered from the error instead. The wrong guesses here are generic variations of the right name (number, letter
 case, one part of a compound name, a typo), not names taken from test questions. Only the train split gets these
 turns: validation and test grade the clean call.
+
+Why the flow tools: on unseen wordings ("a minimal sequence of hops") the model sometimes sends a path question to
+``min_cut`` or ``max_flow``, whose error says the graph has no capacities, and then answered from that error ("there
+is no minimum cut"). An error that shows the tool cannot apply is a reason to pick the tool the question asks for.
 """
 
 from __future__ import annotations
@@ -22,6 +27,17 @@ from graphs.backend import GraphBackend
 RETRY_SHARE = 0.4
 """Share of train turns with a schema argument whose first call is a wrong guess."""
 SCHEMA_ARGS = ("prop", "rel_type", "label")
+TOOL_RETRY_SHARE = 0.4
+"""Share of train path turns (on graphs without capacities) whose first call goes to a flow tool."""
+CONFUSED_TOOLS = {"shortest_path": ("min_cut", "max_flow")}
+"""For a tool, the tools its questions get sent to by mistake; (source, target) become their (source, sink)."""
+
+
+def with_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> Turn:
+    """``turn``, sometimes with a failing first call prepended: a wrong schema name (``with_schema_retry``) or,
+    for a path turn, a flow tool the graph cannot answer (``with_tool_retry``)."""
+    retried = with_schema_retry(turn, backend, rng)
+    return retried if retried.recovers else with_tool_retry(turn, backend, rng)
 
 
 def near_misses(name: str, rng: random.Random) -> list[str]:
@@ -60,3 +76,19 @@ def with_schema_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> 
         if failed.result.get("error") == "invalid_argument" and right in failed.result.get("known", []):
             return replace(turn, calls=[failed, *turn.calls], recovers=True)
     return turn
+
+
+def with_tool_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> Turn:
+    """``turn`` with a failing first call to a confused tool prepended (``CONFUSED_TOOLS``: a flow tool on a graph
+    without capacities, whose error says so) for ``TOOL_RETRY_SHARE`` of the turns it applies to; otherwise
+    ``turn`` unchanged. Draws from ``rng`` only for turns whose first call has confused tools."""
+    if not turn.calls or turn.calls[0].name not in CONFUSED_TOOLS:
+        return turn
+    first = turn.calls[0]
+    if rng.random() >= TOOL_RETRY_SHARE:
+        return turn
+    wrong = rng.choice(CONFUSED_TOOLS[first.name])
+    failed = run(backend, wrong, source=first.args["source"], sink=first.args["target"])
+    if failed.result.get("error") != "invalid_argument":
+        return turn
+    return replace(turn, calls=[failed, *turn.calls], recovers=True)
