@@ -5,14 +5,13 @@ recovering, never preferring the wrong guess."""
 
 from __future__ import annotations
 
-import json
 import random
 from functools import cache
 
 from langchain_core.messages import HumanMessage, ToolMessage
 from transformers.utils.chat_template_utils import render_jinja_template
 
-from agent.template import CHAT_TEMPLATE, TURN_END
+from agent.template import CHAT_TEMPLATE, TURN_END, render_tool_call
 from finetune.data.conversations import build_conversation
 from finetune.data.families import make_graph
 from finetune.data.negatives import preference_pairs
@@ -107,7 +106,7 @@ def test_the_wrong_first_call_of_a_recovering_turn_carries_no_training_loss():
 
 
 def render(call) -> str:
-    return f"<call>{call.name} {json.dumps(call.args, separators=(',', ':'), ensure_ascii=False)}</call>" + TURN_END
+    return render_tool_call(call.name, call.args) + TURN_END
 
 
 def test_dpo_pairs_of_a_recovering_turn_reject_giving_up_and_never_choose_the_wrong_guess():
