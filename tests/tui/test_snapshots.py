@@ -1,6 +1,6 @@
 """Snapshots of the main screens (pytest-textual-snapshot): the chat after an answer, the graph dialog, a
-blind A/B pair and a 60x20 terminal. Timings are pinned so the pictures only change when the layout does;
-``pytest --snapshot-update tests/tui/test_snapshots.py`` rewrites them after an intended change."""
+blind A/B pair and a 60x20 terminal. Timings and the cursor's blink are pinned so the pictures only change when
+the layout does; ``pytest --snapshot-update tests/tui/test_snapshots.py`` rewrites them after an intended change."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from tests.tui.conftest import PATH_ANSWER, PATH_CALL, ask, wait_until
 from tui.screens.load_graph import LoadGraphScreen
 from tui.widgets import answer_block
+from tui.widgets.prompt_input import PromptInput
 from tui.widgets.side_panel import SessionFigures
 
 QUESTION = "What is the shortest route from Oslo to Bergen?"
@@ -22,6 +23,19 @@ def fixed_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(answer_block, "clock", lambda: 0.0)
     monkeypatch.setattr(answer_block, "figures_line", lambda answer, rate, show: "1.2 s · 50 tok/s")
     monkeypatch.setattr(SessionFigures, "lines", lambda self: ["questions  1", "p50 latency  1.2 s"])
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prompt's cursor stays on: a blinking one was drawn or not depending on when the picture was taken
+    (the 60x20 snapshot failed in CI with only the cursor missing)."""
+    original_init = PromptInput.__init__
+
+    def init_without_blink(self: PromptInput, **kwargs: object) -> None:
+        original_init(self, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(PromptInput, "__init__", init_without_blink)
 
 
 def answered(question: str = QUESTION) -> Any:
