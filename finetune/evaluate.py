@@ -7,9 +7,11 @@ answer is computed, so latencies compare), logging its trajectories under ``DIR/
 
 Resumable: every answer is appended to ``DIR/predictions.jsonl`` (flushed per line) and a later run skips the
 ``(id, config, engine)`` triples already there, so a killed eval goes on where it stopped; a line cut by the
-kill is dropped. A question that crashes the agent is recorded as ``missing`` with the error. At the end the
-metrics (``metrics.json``), the plots and ``report.md`` are made from the whole file, with the measurements of
-``MEASUREMENTS`` (cache replay, scalability, human evaluation) embedded when their modules run.
+kill is dropped. Answers a configuration gave with other adapter weights than it has now (``default`` after a
+new adapter was shipped) are moved to ``DIR/superseded.jsonl`` and asked again. A question that crashes the
+agent is recorded as ``missing`` with the error. At the end the metrics (``metrics.json``), the plots and
+``report.md`` are made from the whole file, with the measurements of ``MEASUREMENTS`` (cache replay,
+scalability, human evaluation) embedded when their modules run.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from graphs.networkx_backend import NetworkxBackend
 from graphs.text_graph import parse_question_graph
 
 PREDICTIONS = "predictions.jsonl"
+SUPERSEDED = "superseded.jsonl"
 METRICS = "metrics.json"
 REPORT = "report.md"
 RUNS_DIR = "runs"
@@ -111,12 +114,13 @@ def run_eval(options: EvalOptions) -> dict[str, Any]:
         data = read_questions(options.data, options.limit)
     except EvalInputError as exc:
         raise EvalError(str(exc)) from None
-    notes = _check_adapters(options)
+    notes, adapter_ids = _check_adapters(options)
     load_average = os.getloadavg()[0]
     options.out.mkdir(parents=True, exist_ok=True)
     predictions_file = options.out / PREDICTIONS
-    done = {_key(line) for line in read_predictions(predictions_file)}
     console = Console(stderr=True)
+    _set_aside_superseded(predictions_file, options.engine, adapter_ids, console)
+    done = {_key(line) for line in read_predictions(predictions_file)}
     for problem in data.problems:
         console.print(f"skipped {options.data}:{problem}", markup=False, highlight=False)
     for config in options.configs:
@@ -146,23 +150,44 @@ def run_eval(options: EvalOptions) -> dict[str, Any]:
     return metrics
 
 
-def _check_adapters(options: EvalOptions) -> list[str]:
-    """Resolve every configuration's adapter before anything runs; notes for the report."""
+def _check_adapters(options: EvalOptions) -> tuple[list[str], dict[str, str | None]]:
+    """Resolve every configuration's adapter before anything runs: notes for the report, and each
+    configuration's adapter id (None: no adapter), which the engine will record in its answers."""
     from agent.engines.base import AdapterError
     from agent.model_files import resolve_adapter
 
-    notes = []
+    notes: list[str] = []
+    adapter_ids: dict[str, str | None] = {}
     if options.engine not in ("llamacpp", "hf"):
-        return notes
+        return notes, adapter_ids
     for config in options.configs:
         try:
             source = resolve_adapter(adapter_for(config), options.engine)
         except AdapterError as exc:
             raise EvalError(f"configuration {config!r}: {exc}") from None
+        adapter_ids[config] = source.adapter_id if source else None
         if config == "default" and source is None:
             notes.append("`default` ran the untuned base model with its few-shot prompt, the same as `base`: "
                          "adapters/default/ holds no adapter.")
-    return notes
+    return notes, adapter_ids
+
+
+def _set_aside_superseded(path: Path, engine: str, adapter_ids: dict[str, str | None], console: Console) -> None:
+    """Move the answers that a configuration gave with other adapter weights than ``adapter_ids`` names to
+    ``superseded.jsonl`` beside ``path``, so that they are asked again instead of counted for the new weights."""
+    lines = read_predictions(path)
+    is_stale = [line.get("engine", "") == engine and line["config"] in adapter_ids
+                and line.get("adapter_id") != adapter_ids[line["config"]] for line in lines]
+    stale = [line for line, flag in zip(lines, is_stale, strict=True) if flag]
+    if not stale:
+        return
+    with path.with_name(SUPERSEDED).open("a", encoding="utf-8") as sink:
+        sink.writelines(json.dumps(line, ensure_ascii=False, default=str) + "\n" for line in stale)
+    _write_lines(path, [line for line, flag in zip(lines, is_stale, strict=True) if not flag])
+    for config in dict.fromkeys(line["config"] for line in stale):
+        count = sum(line["config"] == config for line in stale)
+        console.print(f"{config}: {count} answers made with other adapter weights moved to {SUPERSEDED}; "
+                      f"asking again with {adapter_ids[config] or 'no adapter'}", markup=False, highlight=False)
 
 
 def _run_config(

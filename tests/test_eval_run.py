@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 import agent.engines
+from agent.model_files import resolve_adapter
 from finetune import evaluate
-from finetune.evaluate import PREDICTIONS, EvalOptions, run_eval
+from finetune.evaluate import PREDICTIONS, SUPERSEDED, EvalOptions, run_eval
 from finetune.grading import VERDICTS
 from tests.eval_engines import DATA, KeyedEngine, oracle_reply, yes_sayer_reply
 
@@ -30,7 +31,8 @@ def engines(monkeypatch: pytest.MonkeyPatch) -> list[KeyedEngine]:
     made: list[KeyedEngine] = []
 
     def make(name: str, model: Any = None, adapter: Any = None, **options: Any) -> KeyedEngine:
-        engine = KeyedEngine(yes_sayer_reply) if adapter == "none" else KeyedEngine(oracle_reply, adapter_id="sft")
+        source = resolve_adapter(adapter, name)  # the id a real engine records for these weights
+        engine = KeyedEngine(yes_sayer_reply) if source is None else KeyedEngine(oracle_reply, source.adapter_id)
         made.append(engine)
         return engine
 
@@ -123,6 +125,29 @@ def test_a_killed_run_resumes_with_only_the_questions_not_yet_answered(
     lines = predictions(tmp_path)
     assert len(lines) == QUESTIONS and len({line["id"] for line in lines}) == QUESTIONS
     assert len(engines[-1].questions) == QUESTIONS - 3
+
+
+def test_answers_made_with_other_adapter_weights_are_set_aside_and_asked_again(
+    tmp_path: Path, engines: list[KeyedEngine]
+) -> None:
+    run_eval(options(tmp_path, limit=5))
+    file = tmp_path / "eval" / PREDICTIONS
+    earlier = [json.loads(line) for line in file.read_text().splitlines()]
+    for line in earlier:
+        if line["config"] == "default":
+            line["adapter_id"] = "default-weights-shipped-before"
+    file.write_text("".join(json.dumps(line) + "\n" for line in earlier))
+    metrics = run_eval(options(tmp_path))
+    lines = predictions(tmp_path)
+    current = resolve_adapter("default", "llamacpp")
+    assert current is not None
+    assert len(lines) == 2 * QUESTIONS
+    assert {line["adapter_id"] for line in lines if line["config"] == "default"} == {current.adapter_id}
+    assert len(engines[-1].questions) == QUESTIONS  # default asked everything again, base only the rest
+    assert len(engines[-2].questions) == QUESTIONS - 5
+    superseded = [json.loads(line) for line in (tmp_path / "eval" / SUPERSEDED).read_text().splitlines()]
+    assert len(superseded) == 5 and {line["adapter_id"] for line in superseded} == {"default-weights-shipped-before"}
+    assert metrics["configs"]["default"]["graded"] == QUESTIONS - 1
 
 
 def test_a_question_that_crashes_the_agent_is_missing_with_the_error_and_the_rest_go_on(
