@@ -119,8 +119,8 @@ def run_eval(options: EvalOptions) -> dict[str, Any]:
     options.out.mkdir(parents=True, exist_ok=True)
     predictions_file = options.out / PREDICTIONS
     console = Console(stderr=True)
-    _set_aside_superseded(predictions_file, options.engine, adapter_ids, console)
-    done = {_key(line) for line in read_predictions(predictions_file)}
+    kept = _set_aside_superseded(predictions_file, options.engine, adapter_ids, console)
+    done = {_key(line) for line in kept}
     for problem in data.problems:
         console.print(f"skipped {options.data}:{problem}", markup=False, highlight=False)
     for config in options.configs:
@@ -172,22 +172,27 @@ def _check_adapters(options: EvalOptions) -> tuple[list[str], dict[str, str | No
     return notes, adapter_ids
 
 
-def _set_aside_superseded(path: Path, engine: str, adapter_ids: dict[str, str | None], console: Console) -> None:
+def _set_aside_superseded(
+    path: Path, engine: str, adapter_ids: dict[str, str | None], console: Console
+) -> list[dict[str, Any]]:
     """Move the answers that a configuration gave with other adapter weights than ``adapter_ids`` names to
-    ``superseded.jsonl`` beside ``path``, so that they are asked again instead of counted for the new weights."""
+    ``superseded.jsonl`` beside ``path``, so that they are asked again instead of counted for the new weights;
+    the answers kept."""
     lines = read_predictions(path)
     is_stale = [line.get("engine", "") == engine and line["config"] in adapter_ids
                 and line.get("adapter_id") != adapter_ids[line["config"]] for line in lines]
     stale = [line for line, flag in zip(lines, is_stale, strict=True) if flag]
     if not stale:
-        return
+        return lines
     with path.with_name(SUPERSEDED).open("a", encoding="utf-8") as sink:
         sink.writelines(json.dumps(line, ensure_ascii=False, default=str) + "\n" for line in stale)
-    _write_lines(path, [line for line, flag in zip(lines, is_stale, strict=True) if not flag])
+    kept = [line for line, flag in zip(lines, is_stale, strict=True) if not flag]
+    _write_lines(path, kept)
     for config in dict.fromkeys(line["config"] for line in stale):
         count = sum(line["config"] == config for line in stale)
         console.print(f"{config}: {count} answers made with other adapter weights moved to {SUPERSEDED}; "
                       f"asking again with {adapter_ids[config] or 'no adapter'}", markup=False, highlight=False)
+    return kept
 
 
 def _run_config(
