@@ -97,6 +97,7 @@ class MeteredEngine:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
         self.name, self.model_id, self.adapter_id = engine.name, engine.model_id, engine.adapter_id
+        self.n_ctx = getattr(engine, "n_ctx", None)  # bounds the room a cut-off tool call is given to finish
         self.generations: list[Any] = []
 
     def generate(self, prompt: str, **kwargs: Any) -> Any:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.agent_bench import BenchError, load_questions, markdown_table, summarize
+from agent.chat_model import LocalChatModel
+from benchmarks.agent_bench import BenchError, MeteredEngine, load_questions, markdown_table, summarize
 from graphs.samples import SAMPLES
 from graphs.text_graph import parse_question_graph
+from tests.scripted_engine import ScriptedEngine
 from tools.registry import tool_specs
 from tui.cli import main
 
@@ -99,3 +101,17 @@ def test_two_questions_on_llamacpp_print_the_table_and_write_json_in_private_dir
     assert raw["adapter"] is None and raw["max_tokens"] == 32
     assert all(call["completion_tokens"] <= 32 for row in raw["questions"] for call in row["calls"])
     assert not user_cache.exists() and not user_data.exists()
+
+
+def test_the_metered_engine_keeps_the_context_bound_on_a_cut_off_calls_second_try() -> None:
+    """Without ``n_ctx`` the agent would give a cut-off call the whole grammar's worth of tokens (37,047 for the
+    bench's tools): llama.cpp refused that prompt + budget and the base model's bench run died on question 27."""
+    specs = tool_specs()
+    full = '<call>shortest_path {"source":"Oslo","target":"Bergen"}</call>'
+    engine = ScriptedEngine([full[:24], full])
+    engine.n_ctx = 4096
+    metered = MeteredEngine(engine)
+    LocalChatModel(engine=metered, max_tokens=6).bind_tools(specs).invoke("Shortest path from Oslo to Bergen?")
+    assert metered.n_ctx == 4096 and engine.budgets[0] == 6
+    assert engine.budgets[1] == 4096 - len(engine.prompts[0]) // 4
+    assert len(metered.generations) == 2
