@@ -12,6 +12,7 @@ from benchmarks.bolt_server import clear, load_nx_graph
 from graphs.backend import GraphBackend
 from graphs.errors import InvalidArgument, NodeNotFound, NoPath, Unsupported
 from graphs.neo4j_backend import Neo4jBackend
+from tools.registry import call_tool
 
 pytestmark = pytest.mark.bolt
 
@@ -201,3 +202,25 @@ def test_name_property_is_discovered_and_overridable(bolt_driver):
     before = titled.fingerprint()
     titled.refresh()
     assert titled.fingerprint() != before
+
+
+def test_neighbors_tool_lists_the_other_direction_when_the_asked_one_is_empty(bolt_driver):
+    """A book has only incoming PUBLISHED edges: asking for outgoing ones also reports the incoming ones."""
+    clear(bolt_driver)
+    G = nx.DiGraph()
+    G.add_node("Iron Press", labels=["Publisher"])
+    G.add_node("The Echo Winter", labels=["Book"])
+    G.add_node("Ada", labels=["Author"])
+    G.add_edge("Iron Press", "The Echo Winter", type="PUBLISHED")
+    G.add_edge("Ada", "The Echo Winter", type="WROTE")
+    load_nx_graph(bolt_driver, G)
+    backend = Neo4jBackend.connect(driver=bolt_driver)
+    found = call_tool(backend, "neighbors", {"node": "The Echo Winter", "direction": "out", "rel_type": "PUBLISHED"})
+    assert found["count"] == 0 and found["items"] == []
+    assert found["other_direction"] == {"direction": "in", "count": 1, "truncated": False, "items": [
+        {"id": "Iron Press", "direction": "in", "rel_type": "PUBLISHED", "weight": None}]}
+    asked_right = call_tool(backend, "neighbors", {"node": "The Echo Winter", "direction": "in",
+                                                   "rel_type": "PUBLISHED"})
+    assert asked_right["count"] == 1 and "other_direction" not in asked_right
+    none_either_way = call_tool(backend, "neighbors", {"node": "Ada", "direction": "in", "rel_type": "PUBLISHED"})
+    assert none_either_way == {"count": 0, "items": [], "truncated": False}

@@ -115,6 +115,26 @@ EXACT_RESULTS: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     (
         "dag",
         "neighbors",
+        {"node": "d", "direction": "out"},
+        {**_listing([]), "other_direction": {"direction": "in", **_listing(
+            [{"id": "c", "direction": "in", "rel_type": None, "weight": None}])}},
+    ),
+    (
+        "dag",
+        "neighbors",
+        {"node": "a", "direction": "in", "limit": 1},
+        {**_listing([]), "other_direction": {"direction": "out", **_listing(
+            [{"id": "b", "direction": "out", "rel_type": None, "weight": None}], count=2)}},
+    ),
+    (
+        "people",
+        "neighbors",
+        {"node": "Zoe", "direction": "out"},
+        _listing([]),
+    ),
+    (
+        "dag",
+        "neighbors",
         {"node": "c", "direction": "in"},
         _listing(
             [

@@ -1,8 +1,8 @@
 """The graph tools: exact graph operations a language model can call, as pure functions over a backend.
 
 Each tool is ``name(backend, **args) -> dict``: it validates ``args`` against its pydantic model (see
-``tools.arguments``), calls exactly one backend method, and shapes the answer as a small JSON dict -- counts
-plus the first ``limit`` items. A tool never raises; failures come back as ``{"error": code, "message": ...}``
+``tools.arguments``), calls one backend method (``neighbors`` a second one when the first finds nothing), and
+shapes the answer as a small JSON dict -- counts plus the first ``limit`` items. A tool never raises; failures come back as ``{"error": code, "message": ...}``
 (see ``tools.results``). Tool names, argument names and result shapes are a contract the model is trained on:
 keep them stable. The first line of each docstring is the description the model sees.
 
@@ -74,10 +74,21 @@ def node_info(backend: GraphBackend, args: NodeInfoArgs) -> Result:
 def neighbors(backend: GraphBackend, args: NeighborsArgs) -> Result:
     """Nodes adjacent to a node, optionally by direction and relationship type.
 
+    When a directed graph has no such neighbours in the asked direction, the result also lists those in the other
+    direction (``other_direction``): "no outgoing PUBLISHED edges" should not read as "no PUBLISHED edges", and
+    a question worded the other way round ("edges ending at X") still gets its answer.
+
     >>> [n["id"] for n in neighbors(NetworkxBackend(nx.path_graph(3)), node=1)["items"]]
     [0, 2]
+    >>> neighbors(NetworkxBackend(nx.DiGraph([("a", "b")])), node="b", direction="out")["other_direction"]["items"]
+    [{'id': 'a', 'direction': 'in', 'rel_type': None, 'weight': None}]
     """
-    return dict(backend.neighbors(args.node, args.direction, args.rel_type, limit=args.limit))
+    found = dict(backend.neighbors(args.node, args.direction, args.rel_type, limit=args.limit))
+    if found["count"] or args.direction == "both" or not backend.directed:
+        return found
+    other = "in" if args.direction == "out" else "out"
+    opposite = backend.neighbors(args.node, other, args.rel_type, limit=args.limit)
+    return {**found, "other_direction": {"direction": other, **opposite}} if opposite["count"] else found
 
 
 @graph_tool(DegreeArgs)
