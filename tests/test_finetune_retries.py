@@ -1,7 +1,8 @@
-"""Training turns that recover from a failed first call (``finetune.data.retries``): a wrong schema name fails
+"""Training turns that recover from a wrong first call (``finetune.data.retries``): a wrong schema name fails
 with an error that lists the right name, a path question sent to a flow tool fails because the graph has no
-capacities, the retry is the original call, only the train split has them, and their DPO pairs are about
-recovering, never preferring the wrong guess."""
+capacities, the retry is the original call; a relationship question asked the wrong way round finds nothing and
+answers from the other direction. Only the train split has them, and their DPO pairs are about recovering, never
+preferring the wrong guess."""
 
 from __future__ import annotations
 
@@ -15,9 +16,16 @@ from agent.template import CHAT_TEMPLATE, TURN_END, render_tool_call
 from finetune.data.conversations import build_conversation
 from finetune.data.families import make_graph
 from finetune.data.negatives import preference_pairs
-from finetune.data.retries import CONFUSED_TOOLS, SCHEMA_ARGS, near_misses, with_schema_retry, with_tool_retry
+from finetune.data.retries import (
+    CONFUSED_TOOLS,
+    SCHEMA_ARGS,
+    near_misses,
+    with_direction_retry,
+    with_schema_retry,
+    with_tool_retry,
+)
 from finetune.data.tasks_core import shortest_path, weighted_path
-from finetune.data.tasks_kg import find_by_property, related_in
+from finetune.data.tasks_kg import find_by_property, related_in, related_out
 from finetune.records import conversation_record
 from graphs.networkx_backend import NetworkxBackend
 
@@ -77,10 +85,45 @@ def test_a_path_turn_on_a_graph_with_capacities_is_never_given_a_flow_tool_first
             assert with_tool_retry(plain, backend, rng) == plain
 
 
+def test_a_relationship_turn_asked_the_wrong_way_finds_nothing_and_answers_from_the_other_direction():
+    for builder in (related_in, related_out):
+        plain, turn = retried(builder, 0, retry=with_direction_retry)
+        (wrong,) = turn.calls
+        (right,) = plain.calls
+        assert {**wrong.args, "direction": right.args["direction"]} == right.args
+        assert wrong.args["direction"] != right.args["direction"]
+        assert wrong.result["count"] == 0
+        assert wrong.result["other_direction"] == {"direction": right.args["direction"], **right.result}
+        way = "incoming" if wrong.args["direction"] == "in" else "outgoing"
+        assert turn.answer.startswith(f"{plain.slots['a']} has no {way} {plain.slots['rel']} relationships; ")
+        assert turn.answer.endswith(plain.answer) and (turn.gold, turn.task) == (plain.gold, plain.task)
+
+
+@cache
+def train_conversations():
+    return [build_conversation(4, "train", i) for i in range(300)]
+
+
 @cache
 def recovering_train_conversations():
-    """The conversations among 300 train ones (seed 4) whose first turn recovers from a wrong schema name."""
-    return [c for c in (build_conversation(4, "train", i) for i in range(300)) if c.turns[0].recovers]
+    """The train conversations (seed 4) whose first turn recovers from a failed call (a retry follows it)."""
+    return [c for c in train_conversations() if c.turns[0].recovers and len(c.turns[0].calls) > 1]
+
+
+def test_a_wrong_direction_carries_no_training_loss_and_its_pairs_reject_leaving_the_other_direction_out():
+    convo = next(c for c in train_conversations() if c.turns[-1].recovers and len(c.turns[-1].calls) == 1)
+    record = conversation_record(convo.messages, tools=convo.tools, graph_context=convo.graph_context)
+    rendered, spans = render_jinja_template([record["messages"]], tools=record["tools"],
+                                            chat_template=CHAT_TEMPLATE, return_assistant_tokens_mask=True,
+                                            **record["chat_template_kwargs"])
+    trained = [rendered[0][start:end] for start, end in spans[0]]
+    assert trained[-1].startswith(convo.turns[-1].answer) and not any("<call>" in text for text in trained[-1:])
+    assert render(convo.turns[-1].calls[0]) not in trained
+    pairs = preference_pairs(convo, random.Random(0), 20)
+    ignored = [pair for pair in pairs if pair["failure"] == "ignores_other_direction"]
+    assert len(ignored) == 1 and '"other_direction"' in ignored[0]["prompt"][-1].content
+    assert ignored[0]["rejected"][0].content.endswith(" relationships.")
+    assert ignored[0]["chosen"][0].content == convo.turns[-1].answer
 
 
 def test_only_the_train_split_has_recovering_turns_and_their_messages_show_the_error():

@@ -4,7 +4,8 @@
 Failures, each named in the pair's provenance: ``wrong_tool``, ``swapped_args``, ``wrong_node``,
 ``hallucinated`` (an answer with no tool call), ``malformed_call``, ``extra_call`` (a call where the answer is
 due), ``contradicts_result``, ``verbose`` (the result buried in chatter), ``gives_up`` (no retry after a close
-match or a wrong schema name), ``false_claim`` (pretending to have changed the graph) and ``unneeded_call`` (a
+match or a wrong schema name), ``ignores_other_direction`` (nothing found in the asked direction, the other one's
+edges left out), ``false_claim`` (pretending to have changed the graph) and ``unneeded_call`` (a
 tool for small talk or a write request). Every rejected turn is one model turn, like the chosen one.
 """
 
@@ -75,7 +76,10 @@ def _candidates(convo: Conversation, rng: random.Random) -> list[dict[str, Any]]
             pair(answer_at, _call_message("graph_summary", {}), "unneeded_call")
         return out
     first_at, first_call = calls_at[0], turn.calls[0]
-    if turn.recovers:  # the first call is a wrong guess on purpose: the pairs are about recovering from it
+    if turn.recovers and len(calls_at) == 1:  # asked the wrong direction: the answer must read the other one
+        nothing = f"{show(turn.slots['a'])} has no {turn.slots['rel']} relationships."
+        pair(answer_at, AIMessage(nothing), "ignores_other_direction")
+    elif turn.recovers:  # the first call is a wrong guess on purpose: the pairs are about recovering from it
         pair(calls_at[1], AIMessage(f"I could not answer that: {first_call.result['message']}"), "gives_up")
     else:
         pair(first_at, _wrong_tool(first_call, convo, rng), "wrong_tool")

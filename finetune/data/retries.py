@@ -12,6 +12,11 @@ turns: validation and test grade the clean call.
 Why the flow tools: on unseen wordings ("a minimal sequence of hops") the model sometimes sends a path question to
 ``min_cut`` or ``max_flow``, whose error says the graph has no capacities, and then answered from that error ("there
 is no minimum cut"). An error that shows the tool cannot apply is a reason to pick the tool the question asks for.
+
+Why the directions: on unseen wordings ("edges ending at X") the model asks ``neighbors`` for the wrong direction
+and, finding nothing, answered "X has no PUBLISHED relationships". The tool now lists the other direction when the
+asked one is empty (``other_direction``, ``tools.suite.neighbors``); these turns answer from it, saying which way
+the edges run, so the answer is right and still true to the call that was made.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import re
 from dataclasses import replace
 
 from finetune.data.names import misspell
-from finetune.data.turns import Turn, run
+from finetune.data.turns import Turn, run, show
 from graphs.backend import GraphBackend
 
 RETRY_SHARE = 0.4
@@ -31,13 +36,20 @@ TOOL_RETRY_SHARE = 0.4
 """Share of train path turns (on graphs without capacities) whose first call goes to a flow tool."""
 CONFUSED_TOOLS = {"shortest_path": ("min_cut", "max_flow")}
 """For a tool, the tools its questions get sent to by mistake; (source, target) become their (source, sink)."""
+DIRECTION_RETRY_SHARE = 0.5
+"""Share of train ``related_in``/``related_out`` turns whose call asks for the other direction (when it is empty)."""
+OPPOSITE = {"in": "out", "out": "in"}
 
 
 def with_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> Turn:
-    """``turn``, sometimes with a failing first call prepended: a wrong schema name (``with_schema_retry``) or,
-    for a path turn, a flow tool the graph cannot answer (``with_tool_retry``)."""
-    retried = with_schema_retry(turn, backend, rng)
-    return retried if retried.recovers else with_tool_retry(turn, backend, rng)
+    """``turn``, sometimes with a wrong first call: for a relationship turn the other direction
+    (``with_direction_retry``), a wrong schema name (``with_schema_retry``), or for a path turn a flow tool the
+    graph cannot answer (``with_tool_retry``)."""
+    for retry in (with_direction_retry, with_schema_retry, with_tool_retry):
+        retried = retry(turn, backend, rng)
+        if retried.recovers:
+            return retried
+    return turn
 
 
 def near_misses(name: str, rng: random.Random) -> list[str]:
@@ -92,3 +104,19 @@ def with_tool_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> Tu
     if failed.result.get("error") != "invalid_argument":
         return turn
     return replace(turn, calls=[failed, *turn.calls], recovers=True)
+
+
+def with_direction_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> Turn:
+    """A ``related_in``/``related_out`` turn whose one call asks for the other direction, finds nothing there and
+    answers from the result's ``other_direction``, for ``DIRECTION_RETRY_SHARE`` of the turns where the other
+    direction is empty; otherwise ``turn`` unchanged. Draws from ``rng`` only for those two tasks."""
+    if turn.task not in ("related_in", "related_out") or rng.random() >= DIRECTION_RETRY_SHARE:
+        return turn
+    (right,) = turn.calls
+    asked = OPPOSITE[right.args["direction"]]
+    wrong = run(backend, "neighbors", **{**right.args, "direction": asked})
+    if wrong.result.get("count") != 0 or "other_direction" not in wrong.result:
+        return turn
+    way = "outgoing" if asked == "out" else "incoming"
+    nothing = f"{show(turn.slots['a'])} has no {way} {turn.slots['rel']} relationships; "
+    return replace(turn, calls=[wrong], answer=nothing + turn.answer, recovers=True)

@@ -45,7 +45,8 @@ class Turn:
     protected: list[str] = field(default_factory=list)
     """Strings a style must not alter (node names, labels, values), beyond the slot values."""
     recovers: bool = False
-    """The first call is a wrong guess that fails on purpose and the next one recovers from its error
+    """The first call is a wrong guess made on purpose; the next call recovers from its error, or, for a call
+    that asked the wrong direction, the answer reads the other direction from its result
     (``finetune.data.retries``)."""
 
 
