@@ -2,9 +2,10 @@
 
 Each tool is ``name(backend, **args) -> dict``: it validates ``args`` against its pydantic model (see
 ``tools.arguments``), calls one backend method (``neighbors`` a second one when the first finds nothing), and
-shapes the answer as a small JSON dict -- counts plus the first ``limit`` items. A tool never raises; failures come back as ``{"error": code, "message": ...}``
-(see ``tools.results``). Tool names, argument names and result shapes are a contract the model is trained on:
-keep them stable. The first line of each docstring is the description the model sees.
+shapes the answer as a small JSON dict -- counts plus the first ``limit`` items. A tool never raises; failures
+come back as ``{"error": code, "message": ...}`` (see ``tools.results``). Tool names, argument names and result
+shapes are a contract the model is trained on: keep them stable. The first line of each docstring is the
+description the model sees.
 
 The examples assume ``import networkx as nx`` and ``from graphs.networkx_backend import NetworkxBackend``.
 """
