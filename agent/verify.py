@@ -3,7 +3,9 @@
 Why: the trajectory log feeds evaluation and fine-tuning, and a person cannot label every run. Since the
 model never computes -- tools do -- an answer can often be checked mechanically against the last successful
 tool result: its yes/no facts (``has_path``, ``has_cycle``, ...), else the nodes of a path or an order and
-the first item of a ranking, else its key numbers (``count``, ``value``, ``diameter``, ...). The label is
+the first item of a ranking, else the items of a listing (``neighbors``, ``find_nodes``, ...: every shown item
+named or the count stated; an empty listing said to be empty, or its ``other_direction`` read instead), else its
+key numbers (``count``, ``value``, ``diameter``, ...). The label is
 ``agrees`` when every fact found holds in the answer, ``disagrees`` when one does not, and ``undecidable``
 when there is no successful tool result or nothing checkable in it.
 
@@ -11,6 +13,9 @@ when there is no successful tool result or nothing checkable in it.
 'agrees'
 >>> auto_label("No.", [{"name": "has_path", "args": {}, "result": {"has_path": True}}])
 'disagrees'
+>>> auto_label("Bob and Carol.", [{"name": "neighbors", "args": {}, "result": {"count": 2, "items": [
+...     {"id": "Bob"}, {"id": "Carol"}], "truncated": False}}])
+'agrees'
 """
 
 from __future__ import annotations
@@ -56,11 +61,25 @@ def _checks(result: dict[str, Any], answer: str) -> list[bool]:
             facts.append(all(_mentions_node(answer, node) for node in (items[:1] if key == "top" else items)))
     if facts:
         return facts
+    if isinstance(result.get("items"), list) and isinstance(result.get("count"), int):
+        return [_states_listing(answer, result)]
     return [
         _mentions_number(answer, result[key])
         for key in NUMBER_KEYS
         if isinstance(result.get(key), int | float) and not isinstance(result.get(key), bool)
     ]
+
+
+def _states_listing(answer: str, listing: dict[str, Any]) -> bool:
+    """Whether ``answer`` names every shown item of ``listing`` or states its count; for an empty one, whether it
+    says so or reads the ``other_direction`` listing (``tools.suite.neighbors``) instead."""
+    if not listing["items"]:
+        other = listing.get("other_direction")
+        if isinstance(other, dict) and isinstance(other.get("items"), list) and other["items"]:
+            return _states_listing(answer, other)
+        return bool(_NEGATION.search(answer)) or _mentions_number(answer, 0)
+    named = all(_mentions_node(answer, item) for item in listing["items"])
+    return named or _mentions_number(answer, listing["count"])
 
 
 def _mentions_number(answer: str, value: float) -> bool:
