@@ -95,6 +95,20 @@ def test_changed_fingerprint_misses_and_invalidate_drops_only_the_old_version(ca
     assert cache.get_tool("new", "t", "{}") == {"x": 2}
 
 
+def test_entries_of_an_older_format_version_are_not_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with GraphCache(tmp_path / "cache") as old_release:
+        old_release.put_tool("fp", "neighbors", '{"node": "a"}', {"items": []})
+        old_release.put_answer("fp", "m", "q", "a has no neighbours.")
+    monkeypatch.setattr(tools.cache, "FORMAT_VERSION", tools.cache.FORMAT_VERSION + 1)
+    with GraphCache(tmp_path / "cache") as new_release:
+        assert new_release.get_tool("fp", "neighbors", '{"node": "a"}') is None
+        assert new_release.get_answer("fp", "m", "q") is None
+        new_release.put_tool("fp", "neighbors", '{"node": "a"}', {"items": ["b"]})
+        assert new_release.get_tool("fp", "neighbors", '{"node": "a"}') == {"items": ["b"]}
+
+
 def test_live_database_entries_expire_after_the_ttl(tmp_path: Path) -> None:
     with GraphCache(tmp_path, ttl_live_s=0.05) as short:
         short.put_tool("fp", "live", "{}", {"x": 1}, kind="neo4j")

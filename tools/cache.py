@@ -12,6 +12,9 @@ Design choices:
   would otherwise let anyone run code in our process) -- in a private directory (mode 0700).
 - The fingerprint is part of every key, so a changed graph never hits old entries; entries are also tagged
   with it, so ``invalidate(old_fingerprint)`` drops them at once (diskcache tag index).
+- ``FORMAT_VERSION`` is part of every key too: a release that changes what a tool returns or how the agent
+  answers bumps it, and entries of the older release then miss instead of being served (they age out under
+  ``size_limit``).
 - Entries computed on a live database (backend kind ``"neo4j"``) expire after ``ttl_live_s`` seconds, since
   the database can change under us between fingerprint refreshes.
 - Hit/miss counts per layer are diskcache's own statistics, persisted in each layer's database, so the UI,
@@ -50,6 +53,9 @@ LIVE_KINDS = frozenset({"neo4j"})
 
 LAYERS = ("tool", "answer")
 
+FORMAT_VERSION = 2
+"""Bump when a tool's result or the agent's answers change shape (2: ``neighbors`` adds ``other_direction``)."""
+
 _TRAILING_PUNCTUATION = re.compile(r"[\s.?!,;:]+$")
 
 
@@ -66,6 +72,10 @@ def normalize_question(question: str) -> str:
     'how many nodes'
     """
     return _TRAILING_PUNCTUATION.sub("", " ".join(question.split()).casefold())
+
+
+def _key(*parts: str) -> str:
+    return "\x1f".join((f"v{FORMAT_VERSION}", *parts))
 
 
 def _private_dir(path: Path) -> None:
@@ -110,24 +120,23 @@ class GraphCache:
     # --- the two layers ---------------------------------------------------------------------------------
     def get_tool(self, fingerprint: str, tool: str, args_json: str) -> dict[str, Any] | None:
         """The cached result of ``tool`` with canonical arguments ``args_json`` on this graph, or None."""
-        return self._get("tool", f"{fingerprint}\x1f{tool}\x1f{args_json}")
+        return self._get("tool", _key(fingerprint, tool, args_json))
 
     def put_tool(
         self, fingerprint: str, tool: str, args_json: str, result: dict[str, Any], kind: str = "networkx"
     ) -> None:
         """Store a tool result; ``kind`` is the backend kind (live kinds expire after ``ttl_live_s``)."""
-        self._put("tool", f"{fingerprint}\x1f{tool}\x1f{args_json}", result, fingerprint, kind)
+        self._put("tool", _key(fingerprint, tool, args_json), result, fingerprint, kind)
 
     def get_answer(self, fingerprint: str, model_id: str, question: str) -> Any:
         """The cached final answer of ``model_id`` to ``question`` (normalized) on this graph, or None."""
-        return self._get("answer", f"{fingerprint}\x1f{model_id}\x1f{normalize_question(question)}")
+        return self._get("answer", _key(fingerprint, model_id, normalize_question(question)))
 
     def put_answer(
         self, fingerprint: str, model_id: str, question: str, answer: Any, kind: str = "networkx"
     ) -> None:
         """Store a final answer (any JSON value but None); ``kind`` as in ``put_tool``."""
-        key = f"{fingerprint}\x1f{model_id}\x1f{normalize_question(question)}"
-        self._put("answer", key, answer, fingerprint, kind)
+        self._put("answer", _key(fingerprint, model_id, normalize_question(question)), answer, fingerprint, kind)
 
     # --- maintenance -----------------------------------------------------------------------------------
     def invalidate(self, fingerprint: str) -> int:
