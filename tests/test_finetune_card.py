@@ -13,15 +13,15 @@ from finetune.run_info import RUN_INFO, read_run_info, training_summary, write_r
 from tui.cli import main
 
 
-def metrics(sft: dict[str, float], dpo: dict[str, float]) -> dict:
+def metrics(sft: dict[str, float], dpo: dict[str, float], dpo_label: str = "runs/dpo") -> dict:
     tasks = {
         task: {"kind": "number", "questions": 4,
-               "configs": {"runs/sft": {"accuracy": sft[task]}, "runs/dpo": {"accuracy": dpo[task]}}}
+               "configs": {"runs/sft": {"accuracy": sft[task]}, dpo_label: {"accuracy": dpo[task]}}}
         for task in sft
     }
     return {
-        "labels": ["runs/sft", "runs/dpo"],
-        "configs": {"runs/sft": {"accuracy": 0.5, "questions": 8}, "runs/dpo": {"accuracy": 0.6, "questions": 8}},
+        "labels": ["runs/sft", dpo_label],
+        "configs": {"runs/sft": {"accuracy": 0.5, "questions": 8}, dpo_label: {"accuracy": 0.6, "questions": 8}},
         "tasks": tasks,
         "input": {"file": "validation.eval.jsonl", "questions": 8},
     }
@@ -51,6 +51,17 @@ def test_gate_command_exits_1_on_rejection_and_writes_the_report_into_the_dpo_ad
     assert "FAIL" in (tmp_path / "runs" / "dpo" / "gate.md").read_text()
     assert main(["finetune", "gate", "missing", "--sft", "runs/sft", "--dpo", "runs/dpo"]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_gate_command_says_so_when_the_dpo_label_is_not_a_directory(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "metrics.json").write_text(
+        json.dumps(metrics({"degree": 1.0}, {"degree": 1.0}, dpo_label="default"))
+    )
+    assert main(["finetune", "gate", "eval", "--sft", "runs/sft", "--dpo", "default"]) == 0
+    assert "gate.md not written: 'default' is a label" in capsys.readouterr().out
+    assert not (tmp_path / "default").exists()
 
 
 def trainer_state(path: Path, runtime: float = 120.0) -> None:

@@ -174,6 +174,9 @@ def _gate(args: argparse.Namespace) -> int:
     if Path(args.dpo).is_dir():
         (Path(args.dpo) / GATE_FILE).write_text(report, encoding="utf-8")
         print(f"wrote {Path(args.dpo) / GATE_FILE}")
+    else:
+        print(f"{GATE_FILE} not written: {args.dpo!r} is a label, not an adapter directory (run the eval with the "
+              f"adapter's path as its label, e.g. adapters/default, to keep the report with the adapter)")
     return 0 if result.accepted else 1
 
 
