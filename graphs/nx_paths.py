@@ -12,9 +12,10 @@ from typing import Any
 import networkx as nx
 
 from graphs.backend import Direction, Listing, make_listing
-from graphs.errors import InvalidArgument, NoPath
+from graphs.errors import InvalidArgument, NoPath, TooLarge
 from graphs.node_match import node_sort_key
 from graphs.nx_attrs import scan_edge_attr
+from graphs.nx_centrality import ALL_PAIRS_BUDGET
 from graphs.nx_structure import largest_part
 
 
@@ -89,7 +90,9 @@ def diameter(G: nx.Graph, weight: str | None = None) -> dict[str, Any]:
     """Longest shortest path ``{"diameter", "connected", "nodes_considered"}``.
 
     On a disconnected graph (not strongly connected, if directed) the diameter of its largest (strongly)
-    connected component is returned with ``connected`` False.
+    connected component is returned with ``connected`` False. A directed graph needs all-pairs shortest paths
+    (networkx's bounding search is for undirected ones), so a component whose ``nodes * (nodes + edges)`` is
+    over ``ALL_PAIRS_BUDGET`` is refused (``TooLarge``) rather than searched for hours.
 
     >>> diameter(nx.cycle_graph(6))
     {'diameter': 3, 'connected': True, 'nodes_considered': 6}
@@ -102,5 +105,13 @@ def diameter(G: nx.Graph, weight: str | None = None) -> dict[str, Any]:
     largest = largest_part(parts)
     connected = len(largest) == G.number_of_nodes()
     core = G if connected else G.subgraph(largest)
+    n, m = core.number_of_nodes(), core.number_of_edges()
+    if G.is_directed() and n * (n + m) > ALL_PAIRS_BUDGET:
+        raise TooLarge(
+            f"The diameter of a directed graph needs all-pairs shortest paths, too slow for {n} nodes and {m} "
+            "edges; try shortest_path between two nodes, or ask about the graph as undirected.",
+            nodes=n,
+            edges=m,
+        )
     value = nx.diameter(core, usebounds=not G.is_directed(), weight=weight)
     return {"diameter": value, "connected": connected, "nodes_considered": len(largest)}

@@ -13,7 +13,7 @@ import os
 import networkx as nx
 import pytest
 
-from graphs import nx_centrality
+from graphs import nx_centrality, nx_paths
 from graphs.backend import GraphBackend
 from graphs.errors import (
     AmbiguousNode,
@@ -249,6 +249,17 @@ def test_diameter_of_a_disconnected_graph_uses_the_largest_component() -> None:
     G = nx.path_graph(4)
     G.add_edge("x", "y")
     assert NetworkxBackend(G).diameter() == {"diameter": 3, "connected": False, "nodes_considered": 4}
+
+
+def test_diameter_of_a_large_directed_graph_is_refused_not_searched_for_hours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(nx_paths, "ALL_PAIRS_BUDGET", 6 * (6 + 6) - 1)
+    with pytest.raises(TooLarge, match="all-pairs shortest paths, too slow for 6 nodes and 6 edges"):
+        NetworkxBackend(nx.cycle_graph(6, create_using=nx.DiGraph)).diameter()
+    assert NetworkxBackend(nx.cycle_graph(6)).diameter()["diameter"] == 3  # undirected: bounding search
+    monkeypatch.setattr(nx_paths, "ALL_PAIRS_BUDGET", 6 * (6 + 6))
+    assert NetworkxBackend(nx.cycle_graph(6, create_using=nx.DiGraph)).diameter()["diameter"] == 5
 
 
 def test_centrality_breaks_ties_by_id_string_and_refuses_huge_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
