@@ -15,6 +15,7 @@ from langchain_core.messages import HumanMessage
 
 from agent.engines import Engine, GenerationCancelled, make_engine
 from agent.engines.base import StopScanner
+from agent.engines.llamacpp import PREFILL_CHUNK
 from agent.grammar import tool_call_grammar
 from agent.template import parse_model_turn, render_prompt
 from tools.registry import tool_specs
@@ -133,6 +134,31 @@ def test_llamacpp_cancel_stops_between_tokens_and_the_engine_stays_usable(llama:
     assert len(pieces) == 2
     again = llama.generate(_prompt("Tell me a long story."), max_tokens=4)
     assert again.completion_tokens == 4
+
+
+def test_llamacpp_cancel_stops_a_long_prefill_between_chunks_and_keeps_what_was_evaluated(
+    llama: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompt = _prompt("Edges: " + ", ".join(f"{i}-{i + 1}" for i in range(200)) + ". How many nodes?")
+    assert llama.count_tokens(prompt) > 3 * PREFILL_CHUNK
+    llama.generate(_prompt("Hello."), max_tokens=1)  # the cache now holds the system prompt
+    cancel = threading.Event()
+    evaluated: list[int] = []
+    real_eval = llama._llama.eval
+
+    def eval_then_cancel(tokens: list[int]) -> None:
+        evaluated.append(len(tokens))
+        real_eval(tokens)
+        cancel.set()
+
+    monkeypatch.setattr(llama._llama, "eval", eval_then_cancel)
+    with pytest.raises(GenerationCancelled):
+        llama.generate(prompt, max_tokens=8, cancel=cancel)
+    assert evaluated == [PREFILL_CHUNK]
+    monkeypatch.undo()
+    again = llama.generate(prompt, max_tokens=2)
+    assert again.cached_prompt_tokens >= llama.count_tokens(SYSTEM) + PREFILL_CHUNK
+    assert again.completion_tokens == 2
 
 
 def test_llamacpp_reuses_the_kv_cache_of_a_shared_prefix(llama: Engine) -> None:
