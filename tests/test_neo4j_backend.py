@@ -224,3 +224,5 @@ def test_neighbors_tool_lists_the_other_direction_when_the_asked_one_is_empty(bo
     assert asked_right["count"] == 1 and "other_direction" not in asked_right
     none_either_way = call_tool(backend, "neighbors", {"node": "Ada", "direction": "in", "rel_type": "PUBLISHED"})
     assert none_either_way == {"count": 0, "items": [], "truncated": False}
+    untyped = call_tool(backend, "neighbors", {"node": "The Echo Winter", "direction": "out"})
+    assert untyped == {"count": 0, "items": [], "truncated": False}  # a sink: "none" is the answer

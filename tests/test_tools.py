@@ -37,6 +37,14 @@ def _dag() -> NetworkxBackend:
     return NetworkxBackend(nx.DiGraph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")], name="dag"))
 
 
+def _library() -> NetworkxBackend:
+    """Two publishers and an author, each with one typed edge into the same book."""
+    G = nx.DiGraph(name="library")
+    for source, rel in [("Iron Press", "PUBLISHED"), ("Swift Press", "PUBLISHED"), ("Ada", "WROTE")]:
+        G.add_edge(source, "Echo", type=rel)
+    return NetworkxBackend(G)
+
+
 def _flow() -> NetworkxBackend:
     G = nx.DiGraph()
     for u, v, capacity in [("s", "a", 3), ("s", "b", 2), ("a", "t", 2), ("b", "t", 3), ("a", "b", 1)]:
@@ -48,7 +56,7 @@ def _path() -> NetworkxBackend:
     return NetworkxBackend(nx.path_graph(4))
 
 
-GRAPHS = {"people": _people, "dag": _dag, "flow": _flow, "path": _path}
+GRAPHS = {"people": _people, "dag": _dag, "library": _library, "flow": _flow, "path": _path}
 
 
 def _listing(items: list[Any], count: int | None = None) -> dict[str, Any]:
@@ -113,19 +121,14 @@ EXACT_RESULTS: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
         _listing([{"id": 4, "direction": "both", "rel_type": "LIVES_IN", "weight": 1}]),
     ),
     (
-        "dag",
+        "library",
         "neighbors",
-        {"node": "d", "direction": "out"},
+        {"node": "Echo", "direction": "out", "rel_type": "PUBLISHED", "limit": 1},
         {**_listing([]), "other_direction": {"direction": "in", **_listing(
-            [{"id": "c", "direction": "in", "rel_type": None, "weight": None}])}},
+            [{"id": "Iron Press", "direction": "in", "rel_type": "PUBLISHED", "weight": None}], count=2)}},
     ),
-    (
-        "dag",
-        "neighbors",
-        {"node": "a", "direction": "in", "limit": 1},
-        {**_listing([]), "other_direction": {"direction": "out", **_listing(
-            [{"id": "b", "direction": "out", "rel_type": None, "weight": None}], count=2)}},
-    ),
+    ("library", "neighbors", {"node": "Ada", "direction": "in", "rel_type": "PUBLISHED"}, _listing([])),
+    ("dag", "neighbors", {"node": "d", "direction": "out"}, _listing([])),  # a sink: "none" is the answer
     (
         "people",
         "neighbors",

@@ -53,8 +53,9 @@ LIVE_KINDS = frozenset({"neo4j"})
 
 LAYERS = ("tool", "answer")
 
-FORMAT_VERSION = 2
-"""Bump when a tool's result or the agent's answers change shape (2: ``neighbors`` adds ``other_direction``)."""
+FORMAT_VERSION = 3
+"""Bump when a tool's result or the agent's answers change shape (2: ``neighbors`` adds ``other_direction``;
+3: only when a relationship type was asked for)."""
 
 _TRAILING_PUNCTUATION = re.compile(r"[\s.?!,;:]+$")
 

@@ -75,17 +75,22 @@ def node_info(backend: GraphBackend, args: NodeInfoArgs) -> Result:
 def neighbors(backend: GraphBackend, args: NeighborsArgs) -> Result:
     """Nodes adjacent to a node, optionally by direction and relationship type.
 
-    When a directed graph has no such neighbours in the asked direction, the result also lists those in the other
-    direction (``other_direction``): "no outgoing PUBLISHED edges" should not read as "no PUBLISHED edges", and
-    a question worded the other way round ("edges ending at X") still gets its answer.
+    When a directed graph has no neighbours by the asked relationship type in the asked direction, the result also
+    lists those in the other direction (``other_direction``): a relationship type points one way by the schema's
+    convention, which the asker often has backwards ("WROTE edges ending at a book"), and "no outgoing
+    PUBLISHED edges" should not read as "no PUBLISHED edges". Without a relationship type the direction is the
+    question ("where do X's edges go?") and an empty result is its answer, so nothing is added.
 
     >>> [n["id"] for n in neighbors(NetworkxBackend(nx.path_graph(3)), node=1)["items"]]
     [0, 2]
-    >>> neighbors(NetworkxBackend(nx.DiGraph([("a", "b")])), node="b", direction="out")["other_direction"]["items"]
-    [{'id': 'a', 'direction': 'in', 'rel_type': None, 'weight': None}]
+    >>> book = NetworkxBackend(nx.DiGraph([("Ada", "Echo", {"type": "WROTE"})]))
+    >>> neighbors(book, node="Echo", direction="out", rel_type="WROTE")["other_direction"]["items"]
+    [{'id': 'Ada', 'direction': 'in', 'rel_type': 'WROTE', 'weight': None}]
+    >>> "other_direction" in neighbors(book, node="Echo", direction="out")
+    False
     """
     found = dict(backend.neighbors(args.node, args.direction, args.rel_type, limit=args.limit))
-    if found["count"] or args.direction == "both" or not backend.directed:
+    if found["count"] or args.rel_type is None or args.direction == "both" or not backend.directed:
         return found
     other = "in" if args.direction == "out" else "out"
     opposite = backend.neighbors(args.node, other, args.rel_type, limit=args.limit)

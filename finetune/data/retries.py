@@ -15,8 +15,8 @@ is no minimum cut"). An error that shows the tool cannot apply is a reason to pi
 
 Why the directions: on unseen wordings ("edges ending at X") the model asks ``neighbors`` for the wrong direction
 and, finding nothing, answered "X has no PUBLISHED relationships". The tool now lists the other direction when the
-asked one is empty (``other_direction``, ``tools.suite.neighbors``); these turns answer from it, saying which way
-the edges run, so the answer is right and still true to the call that was made.
+asked one has no edges of the relationship type (``other_direction``, ``tools.suite.neighbors``); these turns answer
+from it, saying which way the edges run, so the answer is right and still true to the call that was made.
 """
 
 from __future__ import annotations
