@@ -50,6 +50,10 @@ _PAIR_JOIN = re.compile(
     re.IGNORECASE,
 )
 _COMMA_JOIN = re.compile(r"^\s*['\"]?\s*,\s*['\"]?\s*$")
+_QUANTITY_UNIT = re.compile(
+    r"[\s-]*(?:hops?|steps?|edges?|nodes?|neighbou?rs?|times|components?|connections?)\b", re.IGNORECASE
+)
+"""After a number, a unit that makes it a quantity ("2 hops", "a 3-node cycle"), not a node named with digits."""
 
 
 def read_yes_no(text: str) -> bool | None:
@@ -91,7 +95,12 @@ def numbers_with_decimals(text: str) -> list[tuple[float, int]]:
 
 def node_mentions(text: str, nodes: Sequence[Any]) -> list[Any]:
     """The nodes named in ``text``, in order of appearance (repeats kept), longest name first where names
-    overlap; case-insensitive, except one-letter names (so the article "a" is not node "A")."""
+    overlap; case-insensitive, except one-letter names (so the article "a" is not node "A"); a number followed
+    by a unit ("within 2 hops", "3 edges") is a quantity, not the node of that number.
+
+    >>> node_mentions("Within 2 hops of 3: 1, 4 and 5.", [1, 2, 3, 4, 5])
+    [3, 1, 4, 5]
+    """
     return [node for _, _, node in _mention_spans(text, nodes)]
 
 
@@ -107,6 +116,8 @@ def _mention_spans(text: str, nodes: Sequence[Any]) -> list[tuple[int, int, Any]
     for name in sorted(names, key=len, reverse=True):
         flags = 0 if len(name) == 1 else re.IGNORECASE
         for match in re.finditer(rf"(?<![\w])(?<!\d\.){re.escape(name)}(?![\w])(?!\.\d)", text, flags):
+            if name.isdigit() and _QUANTITY_UNIT.match(text, match.end()):
+                continue
             if not any(taken[match.start():match.end()]):
                 taken[match.start():match.end()] = [True] * (match.end() - match.start())
                 spans.append((match.start(), match.end(), names[name]))

@@ -117,6 +117,18 @@ def test_a_node_set_is_read_by_matching_the_graphs_names_and_ignores_the_asked_n
     assert partial.verdict == "wrong" and "missing" in partial.detail
 
 
+def test_a_number_with_a_unit_is_a_quantity_not_a_node_named_with_digits() -> None:
+    line = NetworkxBackend(nx.path_graph(8))
+    calls = [{"name": "k_hop", "args": {"node": 3, "k": 2}, "result": {"count": 4}}]
+    one_hop = grade("Within 1 hops of 3: 2 and 4.", kind="node_set", gold="[2, 4]", tool_calls=calls, graph=line)
+    assert one_hop.verdict == "correct"
+    two_hops = "Within 2 hops of 3: 1, 2, 4 and 5."
+    assert grade(two_hops, kind="node_set", gold="[1, 2, 4, 5]", tool_calls=calls, graph=line).verdict == "correct"
+    missed = grade("Within 2 hops of 3: 1, 4 and 5.", kind="node_set", gold="[1, 2, 4, 5]", tool_calls=calls,
+                   graph=line)
+    assert missed.verdict == "wrong" and missed.detail == "missing 1 (2)"
+
+
 def test_a_node_set_without_a_graph_is_read_from_a_written_list() -> None:
     assert grade("They are: a, b and c.", kind="node_set", gold='["c","b","a"]', tool_calls=OK,
                  graph=None).verdict == "correct"
