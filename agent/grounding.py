@@ -1,12 +1,17 @@
-"""Node arguments grounded in the question: a node name the model misspelled becomes the node the user named.
+"""Arguments grounded in the question: a node or schema name the model got wrong becomes the one the user wrote.
 
 A small model copying "Gothenburg" from the question sometimes writes "Gothenburg" and sometimes "Gothard".
 When a node argument of a tool call names no node of the active graph, the spans of the user's question (up to
 ``MAX_WORDS`` words) that look like it (difflib ratio >= ``MIN_SIMILARITY``) are looked up in the graph; the
 most similar one that is a node, and not already another node argument of the same call, replaces it. Nothing
 else is touched: a name the user wrote that the graph lacks still reaches the tool, which answers
-``node_not_found`` with close matches. Every replacement is listed in the message's
-``response_metadata["grounded"]`` (the model's own text stays in ``response_metadata["raw"]``).
+``node_not_found`` with close matches.
+
+Schema names get the same treatment (``SCHEMA_FIELDS``: a label, a relationship type, a node property): when
+the model's name is not one the graph has ("page", "birth") and the question writes exactly one of the graph's
+names of that kind ("pages", "born"), or several of which one is the most like the model's, that one replaces it.
+Every replacement is listed in the message's ``response_metadata["grounded"]`` (the model's own text stays in
+``response_metadata["raw"]``).
 """
 
 from __future__ import annotations
@@ -27,18 +32,25 @@ MIN_SIMILARITY = 0.5
 MAX_WORDS = 4
 """Longest span of the question, in words, that may name a node."""
 
+SCHEMA_FIELDS = {"label": "labels", "rel_type": "relationship_types", "prop": "node_properties"}
+"""Tool arguments that name part of the schema, and the ``GraphBackend.summary`` entry listing their names."""
+
 _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 
 
 def ground_tool_calls(message: AIMessage, backend: GraphBackend, question: str) -> AIMessage:
-    """``message`` with each node argument that names no node replaced by the node the question names."""
+    """``message`` with each node or schema argument that names nothing in the graph replaced by the one the
+    question names."""
     calls, grounded = [], []
+    schema: dict[str, Any] = {}
     for call in message.tool_calls:
         args = dict(call["args"])
         try:
-            fields = node_fields(get_tool(call["name"]).args_model)
+            args_model = get_tool(call["name"]).args_model
         except KeyError:
-            fields = []
+            calls.append(call)
+            continue
+        fields = node_fields(args_model)
         for field in fields:
             value = args.get(field)
             if value is None or not _names_no_node(backend, value):
@@ -48,6 +60,19 @@ def ground_tool_calls(message: AIMessage, backend: GraphBackend, question: str) 
             if span is not None:
                 grounded.append({"tool": call["name"], "argument": field, "from": value, "to": span})
                 args[field] = span
+        for field, kind in SCHEMA_FIELDS.items():
+            value = args.get(field)
+            if field not in args_model.model_fields or not isinstance(value, str):
+                continue
+            if not schema:
+                schema.update(_schema(backend))
+            known = schema.get(kind)
+            if not known or value in known:
+                continue
+            name = _schema_name_in_question(question, value, known)
+            if name is not None:
+                grounded.append({"tool": call["name"], "argument": field, "from": value, "to": name})
+                args[field] = name
         calls.append({**call, "args": args})
     if not grounded:
         return message
@@ -86,6 +111,29 @@ def _closest_named_node(backend: GraphBackend, question: str, value: str, taken:
             best.append((ratio, span, node))
     nodes = {node for _, _, node in best}
     return best[0][1] if len(nodes) == 1 else None
+
+
+def _schema(backend: GraphBackend) -> dict[str, Any]:
+    """The graph's labels, relationship types and node properties (``SCHEMA_FIELDS``), or {} if it cannot say."""
+    try:
+        summary = backend.summary(samples=0)
+    except GraphError:
+        return {}
+    return {kind: list(summary.get(kind) or []) for kind in SCHEMA_FIELDS.values()}
+
+
+def _schema_name_in_question(question: str, value: str, known: list[str]) -> str | None:
+    """The one name of ``known`` the question writes (case-insensitive), or among several the one most like
+    ``value`` (ratio >= ``MIN_SIMILARITY``, no tie); None otherwise."""
+    by_key = {name.casefold(): name for name in known}
+    written = {by_key[span.casefold()] for span in question_spans(question) if span.casefold() in by_key}
+    if len(written) == 1:
+        return written.pop()
+    ranked = sorted(((SequenceMatcher(None, value.casefold(), name.casefold()).ratio(), name) for name in written),
+                    reverse=True)
+    if ranked and ranked[0][0] >= MIN_SIMILARITY and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+        return ranked[0][1]
+    return None
 
 
 def _names_no_node(backend: GraphBackend, ref: Any) -> bool:

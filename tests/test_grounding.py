@@ -1,5 +1,5 @@
-"""Node arguments grounded in the question (``agent.grounding``): misspelled names the user wrote correctly are
-fixed, names the graph lacks are left for the tool to report, and the fix is on record."""
+"""Node and schema arguments grounded in the question (``agent.grounding``): misspelled names the user wrote
+correctly are fixed, names the graph lacks are left for the tool to report, and the fix is on record."""
 
 from __future__ import annotations
 
@@ -61,6 +61,39 @@ def test_names_the_graph_lacks_are_left_for_the_tool_to_report(roads, question, 
 def test_existing_nodes_and_calls_without_node_arguments_are_untouched(roads):
     for message in (call("degree", node="oslo"), call("count_edges"), call("no_such_tool", node="x")):
         assert ground_tool_calls(message, roads, "How many roads does Oslo have?") is message
+
+
+@pytest.fixture
+def library() -> NetworkxBackend:
+    graph = nx.DiGraph()
+    graph.add_node("Ada", labels=["Author"], born=1980)
+    graph.add_node("Echo", labels=["Book"], pages=320, year=2001)
+    graph.add_node("Drama", labels=["Genre"])
+    graph.add_edge("Ada", "Echo", type="WROTE")
+    graph.add_edge("Echo", "Drama", type="IN_GENRE")
+    return NetworkxBackend(graph, name="library")
+
+
+def test_a_schema_name_the_graph_lacks_becomes_the_one_the_question_writes(library):
+    grounded = ground_tool_calls(call("find_nodes", label="Book", prop="page", value=320), library,
+                                 "Which Book entries have 320 as their pages?")
+    assert grounded.tool_calls[0]["args"] == {"label": "Book", "prop": "pages", "value": 320}
+    assert grounded.response_metadata["grounded"] == [
+        {"tool": "find_nodes", "argument": "prop", "from": "page", "to": "pages"}]
+    birth = ground_tool_calls(call("find_nodes", label="Author", prop="birth", value=1980), library,
+                              "Search the authors: which one has born equal to 1980?")
+    assert birth.tool_calls[0]["args"]["prop"] == "born"  # not alike, but the only property the question writes
+    wrote = ground_tool_calls(call("count_edges", rel_type="wrote"), library, "How many WROTE edges are there?")
+    assert wrote.tool_calls[0]["args"] == {"rel_type": "WROTE"}
+
+
+@pytest.mark.parametrize("message, question", [
+    (call("find_nodes", label="Book", prop="pages", value=320), "Books with 320 pages?"),  # a name it has
+    (call("count_nodes", label="Person"), "How many people are there?"),        # the question names no label
+    (call("find_nodes", prop="size", value=1), "Books by year or pages?"),      # two, neither like "size"
+])
+def test_known_or_unanswerable_schema_names_are_left_for_the_tool(library, message, question):
+    assert ground_tool_calls(message, library, question) is message
 
 
 def test_question_spans_keep_the_words_as_written():
