@@ -7,7 +7,9 @@ import itertools
 
 import networkx as nx
 import pytest
+from langchain_core.messages import AIMessage
 
+from agent.grounding import ground_tool_calls
 from benchmarks.bolt_server import clear, load_nx_graph
 from graphs.backend import GraphBackend
 from graphs.errors import InvalidArgument, NodeNotFound, NoPath, Unsupported
@@ -226,3 +228,19 @@ def test_neighbors_tool_lists_the_other_direction_when_the_asked_one_is_empty(bo
     assert none_either_way == {"count": 0, "items": [], "truncated": False}
     untyped = call_tool(backend, "neighbors", {"node": "The Echo Winter", "direction": "out"})
     assert untyped == {"count": 0, "items": [], "truncated": False}  # a sink: "none" is the answer
+
+
+def test_a_property_name_the_database_lacks_is_grounded_in_the_question(bolt_driver):
+    """Schema grounding reads the names from a real server's summary, and the grounded call then succeeds."""
+    clear(bolt_driver)
+    G = nx.DiGraph()
+    G.add_node("Ada", labels=["Author"], born=1980)
+    G.add_node("Echo", labels=["Book"], pages=320)
+    G.add_edge("Ada", "Echo", type="WROTE")
+    load_nx_graph(bolt_driver, G)
+    backend = Neo4jBackend.connect(driver=bolt_driver)
+    message = AIMessage(content="", tool_calls=[
+        {"name": "find_nodes", "args": {"label": "Author", "prop": "birth", "value": 1980}, "id": "c1"}])
+    call = ground_tool_calls(message, backend, "Which author has born equal to 1980?").tool_calls[0]
+    assert call["args"] == {"label": "Author", "prop": "born", "value": 1980}
+    assert [item["id"] for item in call_tool(backend, "find_nodes", call["args"])["items"]] == ["Ada"]
