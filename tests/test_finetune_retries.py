@@ -19,6 +19,7 @@ from finetune.data.negatives import preference_pairs
 from finetune.data.retries import (
     CONFUSED_TOOLS,
     SCHEMA_ARGS,
+    as_served,
     near_misses,
     with_direction_retry,
     with_schema_retry,
@@ -162,3 +163,20 @@ def test_dpo_pairs_of_a_recovering_turn_reject_giving_up_and_never_choose_the_wr
         if pair["failure"] == "gives_up":
             assert '"invalid_argument"' in pair["prompt"][-1].content
             assert pair["chosen"][0].tool_calls and not pair["rejected"][0].tool_calls
+
+
+def test_a_wrong_name_the_question_writes_correctly_is_dropped_since_serving_grounds_it():
+    for seed in range(200):
+        rng = random.Random(seed)
+        fg = make_graph("domain_kg", rng)
+        backend = NetworkxBackend(fg.graph)
+        plain = find_by_property(fg, backend, rng)
+        turn = with_schema_retry(plain, backend, rng) if plain is not None else None
+        if turn is not None and turn.recovers:
+            break
+    wrong = turn.calls[0]
+    right = next(plain.calls[0].args[key] for key in wrong.args if wrong.args[key] != plain.calls[0].args[key])
+    served = as_served(turn, backend, f"Which nodes have {right} set to that?")
+    assert served.calls == plain.calls and not served.recovers
+    assert as_served(turn, backend, "Which nodes have that set to that?") is turn  # nothing to ground from
+    assert as_served(plain, backend, f"Which nodes have {right} set to that?") is plain

@@ -27,7 +27,7 @@ from agent.ingest import describe_graph, scratch_backend, scratch_data, split_qu
 from finetune.data.catalog import BUILDERS, FAMILY_WEIGHTS, FOLLOW_UP_TASKS
 from finetune.data.families import FamilyGraph, make_graph
 from finetune.data.notations import compatible_notations, inline_graph_text, same_graph
-from finetune.data.retries import with_retry
+from finetune.data.retries import as_served, with_retry
 from finetune.data.splits import families_for, follow_ups_for, templates_for
 from finetune.data.templates import STYLES, apply_style, choose_wording
 from finetune.data.turns import Turn
@@ -97,6 +97,7 @@ def _on_file(rng: random.Random, split: str, conversation_id: str, fg: FamilyGra
     template_id, question, style = _phrase(rng, split, turn)
     if not _reads_as_plain(question):
         return None
+    turn = as_served(turn, backend, question)
     convo = _conversation(conversation_id, split, fg, "file", backend, question, turn, template_id, style, None,
                           question)
     convo.file_name = name
@@ -121,6 +122,7 @@ def _inline(rng: random.Random, split: str, conversation_id: str, fg: FamilyGrap
     seen, graph = split_question(full)
     if graph is None or not same_graph(graph, written.graph) or seen != question[:1].upper() + question[1:]:
         return None
+    turn = as_served(turn, backend, seen)
     convo = _conversation(conversation_id, split, written, "inline", backend, seen, turn, template_id, style,
                           parsed.notation, full)
     return _maybe_follow_up(rng, convo, backend)

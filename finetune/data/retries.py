@@ -25,6 +25,10 @@ import random
 import re
 from dataclasses import replace
 
+from langchain_core.messages import AIMessage
+from langchain_core.messages.tool import tool_call
+
+from agent.grounding import ground_tool_calls
 from finetune.data.names import misspell
 from finetune.data.turns import Turn, run, show
 from graphs.backend import GraphBackend
@@ -88,6 +92,19 @@ def with_schema_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> 
         if failed.result.get("error") == "invalid_argument" and right in failed.result.get("known", []):
             return replace(turn, calls=[failed, *turn.calls], recovers=True)
     return turn
+
+
+def as_served(turn: Turn, backend: GraphBackend, question: str) -> Turn:
+    """``turn`` without its wrong first call when the agent would never send that call for ``question``: schema
+    grounding (``agent.grounding``) replaces a wrong name the question writes correctly, so the agent's loop
+    would run the right call at once, and training must show what serving does."""
+    if not turn.recovers or len(turn.calls) < 2:
+        return turn
+    first = turn.calls[0]
+    message = AIMessage("", tool_calls=[tool_call(name=first.name, args=first.args, id="call_0")])
+    if ground_tool_calls(message, backend, question) is message:
+        return turn
+    return replace(turn, calls=turn.calls[1:], recovers=False)
 
 
 def with_tool_retry(turn: Turn, backend: GraphBackend, rng: random.Random) -> Turn:
