@@ -42,7 +42,7 @@ def ground_tool_calls(message: AIMessage, backend: GraphBackend, question: str) 
     """``message`` with each node or schema argument that names nothing in the graph replaced by the one the
     question names."""
     calls, grounded = [], []
-    schema: dict[str, Any] = {}
+    schema: dict[str, Any] | None = None  # read once per message, and only if a call names a schema part
     for call in message.tool_calls:
         args = dict(call["args"])
         try:
@@ -64,8 +64,8 @@ def ground_tool_calls(message: AIMessage, backend: GraphBackend, question: str) 
             value = args.get(field)
             if field not in args_model.model_fields or not isinstance(value, str):
                 continue
-            if not schema:
-                schema.update(_schema(backend))
+            if schema is None:
+                schema = _schema(backend)
             known = schema.get(kind)
             if not known or value in known:
                 continue

@@ -162,7 +162,7 @@ class Neo4jBackend(Neo4jStructureMixin):
         sample_names = {}
         for label in sorted(s.labels) if s.name_property else []:
             text = self._fmt(q.SAMPLE_NAMES, label=":" + q.quote(label))
-            sample_names[label] = [row["v"] for row in self._run(text, k=samples)]
+            sample_names[label] = [row["v"] for row in self._run(text, k=samples)] if samples else []
         return {"backend": self.kind, "name": self.name, "directed": self.directed, "nodes": s.nodes,
                 "edges": s.edges, "weighted": "weight" in s.edge_properties,
                 "labels": dict(sorted(s.labels.items())),
