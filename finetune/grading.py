@@ -195,13 +195,28 @@ def _plain(value: float) -> str:
 
 def _grade_node(answer: str, gold: str, context: _Context) -> Verdict:
     universe = list(context.graph.nodes) if context.graph is not None else [gold]
-    named = list(dict.fromkeys(_key(node) for node in node_mentions(answer, universe)))
+    named = _named_in_conclusion(answer, universe)
     if _key(gold) not in named:
         return Verdict("wrong", f"does not name {gold}" + (f"; names {', '.join(named[:4])}" if named else ""))
     others = [name for name in named if name != _key(gold) and name not in context.asked]
     if len(others) > MAX_OTHER_CANDIDATES:
         return Verdict("wrong", f"names {gold} among {len(others)} other nodes")
     return Verdict("correct", f"names {gold}")
+
+
+_CONCLUSION = re.compile(r"\b(?:so|therefore|thus|hence)\b", re.IGNORECASE)
+
+
+def _named_in_conclusion(answer: str, universe: list) -> list[str]:
+    """Casefolded nodes the answer names, read from the conclusion of its last sentence ("C has 2 and D has 3, so D
+    has more") when that names a node: the facts before it name the other candidates too."""
+    last_sentence = re.split(r"(?<=[.!?])\s+", answer.strip())[-1]
+    parts = _CONCLUSION.split(last_sentence)
+    for text in ((parts[-1], answer) if len(parts) > 1 else (answer,)):
+        named = list(dict.fromkeys(_key(node) for node in node_mentions(text, universe)))
+        if named:
+            return named
+    return []
 
 
 def _grade_node_set(answer: str, gold: list, context: _Context) -> Verdict:

@@ -107,6 +107,16 @@ def test_a_node_answer_must_name_the_gold_node_without_listing_many(roads: Netwo
     assert grade(hedge, kind="node", gold="Bergen", tool_calls=calls, graph=roads).verdict == "wrong"
 
 
+def test_a_comparison_is_graded_on_the_node_its_conclusion_names(roads: NetworkxBackend) -> None:
+    calls = asked(a="Oslo", b="Bergen")
+    right = "Oslo has 2 connections and Bergen has 1, so Oslo has more."
+    assert grade(right, kind="node", gold="Oslo", tool_calls=calls, graph=roads).verdict == "correct"
+    inverted = "Oslo has 2 connections and Bergen has 1, so Bergen has more."
+    assert grade(inverted, kind="node", gold="Oslo", tool_calls=calls, graph=roads).verdict == "wrong"
+    assert grade("Bergen has more connections (2 versus 1).", kind="node", gold="Oslo", tool_calls=calls,
+                 graph=roads).verdict == "wrong"
+
+
 def test_a_node_set_is_read_by_matching_the_graphs_names_and_ignores_the_asked_node(roads: NetworkxBackend) -> None:
     neighbours = sorted(roads.graph.neighbors("Oslo"))
     gold = json.dumps(neighbours)
