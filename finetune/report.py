@@ -121,9 +121,10 @@ def template_set_table(metrics: dict[str, Any]) -> str:
         rows.append(_row([name, str(count), *(_task_cell(by_label.get(label) or {}) for label in labels)]))
     note = ("Our generated test questions use phrasings that no training row uses, in sets: `held_out` since the "
             "first data release (a first adapter's failures on them were read while the second training wave was "
-            "written), `fresh` written with that wave, before any model had answered them, and `wave3` written with "
-            "the third training wave (which was written after the `held_out` and `fresh` failures had been read: "
-            "for a model trained on it, `wave3` is the clean measure); see `finetune/data/templates.py`.")
+            "written), `fresh` written with that wave, before any model had answered them, `wave3` written with "
+            "the third training wave (which was written after the `held_out` and `fresh` failures had been read) "
+            "and `wave4` written with the fourth (written after the first three sets' failures had been read: for "
+            "a model trained on it, `wave4` is the clean measure); see `finetune/data/templates.py`.")
     return "### Per template set\n\n" + "\n".join(rows) + "\n\n" + note
 
 

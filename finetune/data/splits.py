@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from finetune.data.families import FAMILIES
-from finetune.data.templates import FOLLOW_UPS, FRESH, HELD_OUT, HELD_OUT_FOLLOW_UPS, TEMPLATES, WAVE3
+from finetune.data.templates import FOLLOW_UPS, FRESH, HELD_OUT, HELD_OUT_FOLLOW_UPS, TEMPLATES, WAVE3, WAVE4
 
 SPLITS = ("train", "validation", "test")
 
@@ -20,7 +20,7 @@ never seen in training."""
 
 TRAIN_FAMILIES = tuple(name for name in FAMILIES if name not in TEST_FAMILIES)
 
-TEST_TEMPLATE_SETS = {"held_out": HELD_OUT, "fresh": FRESH, "wave3": WAVE3}
+TEST_TEMPLATE_SETS = {"held_out": HELD_OUT, "fresh": FRESH, "wave3": WAVE3, "wave4": WAVE4}
 """The held-out template sets by name; a test template's id is ``task.SET.N``."""
 
 

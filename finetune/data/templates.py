@@ -6,7 +6,9 @@ failures were read while the second, much wider training wave was written, so ``
 written together with that wave, before any model had answered them. The third training wave was written after
 the ``held_out`` and ``fresh`` failures had been read (directions, hop sequences, weights, counting patterns), so
 those two sets no longer measure unseen wordings cleanly for a model trained on it; ``WAVE3`` holds wordings
-written together with the third wave, before any model had answered them. ``finetune.data.splits`` gives each
+written together with the third wave, before any model had answered them. The fourth wave was written after all
+three sets' failures had been read (types of relationships, "both", overlap, hop radii, comparisons); ``WAVE4``
+holds wordings written with it, before any model had answered them. ``finetune.data.splits`` gives each
 template its id and split; the test rows name their set (``held_out``, ``fresh`` or ``wave3``).
 
 Why alternatives: a training template may contain ``[a|b|c]``, and each use picks one alternative (an empty one
@@ -522,8 +524,105 @@ _THIRD_WAVE: dict[str, tuple[str, ...]] = {
 }
 """The third training wave, written after reading the test split's failures (see ``WAVE3``)."""
 
+_FOURTH_WAVE: dict[str, tuple[str, ...]] = {
+    "count_nodes": ("How many nodes make up the [graph|network]?", "What does the node tally come to?"),
+    "count_edges": (
+        "How many [node pairs|pairs of nodes] [share|have] an edge?", "How many [edges|links] [are there|exist] "
+        "[between the nodes|in the whole graph|across the graph]?", "What does the edge tally come to?",
+        "How many [adjacent pairs|linked pairs] does the graph have?",
+        "Give me the number of [edges|links], all of them.",
+    ),
+    "count_label": ("How many nodes [are labelled|carry the label] {label}?", "What does the {label} tally come to?"),
+    "count_rel": (
+        "Of the [edges|relationships], how many are {rel}?", "How many [edges|links] carry the type {rel}?",
+        "Edges with type {rel}: how many?", "How many [edges|relationships] [have the|use the|are labelled] {rel} "
+        "[type|label]?", "What does the {rel} tally come to?", "How many {rel}-typed [edges|relationships] are there?",
+        "Among all relationships, how many are {rel}?",
+    ),
+    "degree": ("How many [edges|links] does {a} have[ in total|]?", "What is the number of neighbours of {a}?"),
+    "in_degree": ("How many [edges|links] [arrive|come in] at {a}?", "What is the count of edges ending at {a}?"),
+    "out_degree": ("How many [edges|links] leave {a}?", "What is the count of edges starting at {a}?"),
+    "neighbors": ("Which nodes is {a} [joined|linked] to by one edge?", "Who are {a}'s direct neighbours?"),
+    "shortest_path": (
+        "Which route from {a} to {b} takes the [fewest|least number of] [hops|edges]?",
+        "Give me a [fastest|shortest] [path|route|way] from {a} to {b}.",
+        "How would I go from {a} to {b} in as few hops as possible?",
+    ),
+    "k_hop": (
+        "Which nodes are no farther than {k} [hops|edges|steps] from {a}?", "Nodes at distance {k} or less from {a}?",
+        "Gather [every node|all nodes] within {k} [hops|edges] of {a}.", "Within a radius of {k} hops around {a}, "
+        "which nodes are there?", "Which nodes lie in the {k}-hop neighbourhood of {a}?",
+        "Starting from {a}, which nodes can be reached in no more than {k} [hops|edges]?",
+    ),
+    "component_of": (
+        "Which nodes [are in|belong to] the [same|one] connected [piece|part|component] as {a}?",
+        "[List|Show] every node in {a}'s connected component.", "Which nodes can {a} get to by some path, ignoring "
+        "[edge direction|which way the edges point]?", "Give me the whole component that {a} sits in.",
+        "Who is in {a}'s [group|cluster] of connected nodes?",
+    ),
+    "triangles": (
+        "How many [sets|groups|trios] of three nodes are all linked to each other?",
+        "How many three-node [loops|cliques|cycles] [does the graph have|are there]?",
+    ),
+    "diameter": (
+        "What separates the two [farthest|most distant] nodes, in hops?", "What is the greatest shortest-path "
+        "distance in the graph?", "How many hops [apart|away from each other] are the two nodes farthest apart?",
+        "What is the longest distance between two nodes, counting hops?",
+    ),
+    "min_cut": (
+        "How much capacity [has to|must] be [removed|cut] to [separate|disconnect] {a} from {b}?",
+        "What is the least capacity to cut so that nothing flows from {a} to {b}?",
+        "What does it cost at least, in capacity, to cut {b} off from {a}?",
+    ),
+    "max_matching": (
+        "At most, how many [disjoint|non-touching] edges can be [picked|selected]?",
+        "How many edges can I choose with no "
+        "node [used|appearing] twice?", "What is the most pairs I can form along edges, each node in one pair at most?",
+    ),
+    "chain_count": (
+        "[Count|Tell me] how often [a -> b -> c|x -> y -> z] [occurs|appears] as a pattern.",
+        "How many [two-edge|two-step|length-2] patterns [occur|are found] in the graph?",
+        "Count the [occurrences|matches] of the pattern [a->b->c|x->y->z].",
+        "How many paths of [exactly|] two edges are there?",
+    ),
+    "common_neighbors": (
+        "[Name|List] every node that {a} and {b} are both [connected|linked] to.", "Which nodes do {a} and {b} both "
+        "[touch|link to|have as neighbours]?", "Which neighbours [of {a} are also|does {a} have that are also] "
+        "neighbours of {b}?", "Find the nodes next to both {a} and {b}.",
+    ),
+    "jaccard": (
+        "How much do {a}'s and {b}'s neighbourhoods overlap?", "To what degree do {a} and {b} have the same "
+        "neighbours?", "What is the overlap between the neighbours of {a} and {b}, as a Jaccard score?",
+        "Jaccard similarity between {a} and {b}: what is it?",
+    ),
+    "property_of": (
+        "What {prop} is [listed|given] for {a}?",
+        "{a} has which {prop}?",
+        "What is recorded as {a}'s {prop}?",
+        "Which {prop} belongs to {a}?",
+        "Tell me {a}'s {prop} value.",
+    ),
+    "related_in": (
+        "[Show|Give me] [all|the] {rel} [edges|relationships] [that end|arriving] at {a}.",
+        "Which {rel} edges end at {a}, and "
+        "from where?", "Which nodes have a {rel} edge that ends at {a}?",
+    ),
+    "related_out": (
+        "[Show|Give me] [all|the] {rel} [edges|relationships] [that start at|leaving] {a}.",
+        "Which {rel} edges start at {a}, "
+        "and where do they go?", "Which nodes does a {rel} edge from {a} end at?",
+    ),
+    "compare_degree": (
+        "Compare {a} and {b} by [degree|number of neighbours].", "Does {a} have more [neighbours|edges] than {b}?",
+        "Is {a} [more|less] connected than {b}?", "Between {a} and {b}, which node has [more|the most] [edges|links]?",
+        "Which is better connected: {a} or {b}?", "Has {b} got more links than {a}?",
+    ),
+}
+"""The fourth training wave, written after the ``held_out``, ``fresh`` and ``wave3`` failures of the shipped
+adapter had been read (see ``WAVE4``)."""
+
 TEMPLATES: dict[str, tuple[str, ...]] = {
-    task: texts + _THIRD_WAVE.get(task, ()) for task, texts in _FIRST_WAVES.items()
+    task: texts + _THIRD_WAVE.get(task, ()) + _FOURTH_WAVE.get(task, ()) for task, texts in _FIRST_WAVES.items()
 }
 """Training phrasings per task (one turn, one intent); ``[a|b]`` picks one alternative per use."""
 
@@ -660,6 +759,52 @@ WAVE3: dict[str, tuple[str, ...]] = {
 """Test-only phrasings written with the third training wave, before any model had answered them: after that
 wave was written with the ``held_out`` and ``fresh`` failures in view, this set is the clean measure of unseen
 wordings."""
+
+WAVE4: dict[str, tuple[str, ...]] = {
+    "count_nodes": ("How many vertices can be found in the graph?",),
+    "count_edges": ("Across the whole graph, how many edges can you count?",),
+    "count_label": ("What number of nodes have {label} as their label?",),
+    "count_rel": ("In total, how many edges are typed {rel}?",),
+    "degree": ("To how many other nodes is {a} adjacent?",),
+    "out_degree": ("What is the number of edges that go out of {a}?",),
+    "in_degree": ("What is the number of edges that lead into {a}?",),
+    "neighbors": ("Which nodes border {a} directly?",),
+    "successors": ("Which nodes does one outgoing edge of {a} lead to?",),
+    "has_path": ("Is {b} within reach if I start at {a}?",),
+    "shortest_path": ("Which nodes does the shortest hop route from {a} to {b} pass through?",),
+    "weighted_path": ("Taking the edge weights into account, what is the cheapest path from {a} to {b}?",),
+    "k_hop": ("Which nodes are at most {k} hops away when starting from {a}?",),
+    "count_components": ("How many separate connected groups does the graph have?",),
+    "component_of": ("Which nodes are in the connected component where {a} lies?",),
+    "has_cycle": ("Would following the edges ever bring me back where I began?",),
+    "topological_order": ("Give the nodes in an order that respects every edge's direction.",),
+    "is_bipartite": ("Do the nodes fall into two sides with edges only running across?",),
+    "triangles": ("How many trios of nodes are linked pairwise in the graph?",),
+    "diameter": ("What is the largest shortest-path hop count between any two nodes?",),
+    "most_central": ("Which node has the greatest {measure} centrality score?",),
+    "max_flow": ("How much can flow from {a} to {b} at the most?",),
+    "min_cut": ("Which cut between {a} and {b} has the smallest capacity, and how big is it?",),
+    "max_matching": ("How many edges fit in a matching of largest size?",),
+    "hamiltonian_path": ("Is there a path that visits each node once and only once?",),
+    "chain_count": ("How many two-edge sequences of the form a -> b -> c are there?",),
+    "common_neighbors": ("Which nodes are adjacent to {a} and to {b} alike?",),
+    "jaccard": ("How alike are the neighbourhoods of {a} and {b}, measured by Jaccard?",),
+    "describe": ("Paint me a picture of this graph.",),
+    "find_by_property": ("Which {labels} carry the value {value} in {prop}?",),
+    "property_of": ("In the data, {a} has what {prop}?",),
+    "related_in": ("Which nodes is {a} the target of a {rel} edge from?",),
+    "related_out": ("Where do {rel} edges lead when they start at {a}?",),
+    "top_neighbors": ("Which nodes are adjacent to the node with the most connections?",),
+    "compare_degree": ("Which of {a} and {b} is adjacent to more nodes?",),
+    "typo_degree": ("To how many other nodes is {a} adjacent?",),
+    "unknown_node": ("Which nodes are neighbours of {x}?",),
+    "ambiguous_node": ("Fill me in on {a}.",),
+    "write_refusal": ("Please add an edge between {a} and {b}.",),
+    "no_tool": ("Which book would you suggest for a long flight?",),
+}
+"""Test-only phrasings written with the fourth training wave, before any model had answered them: the first
+three sets' failures were read while that wave was written, so for a model trained on it ``wave4`` is the clean
+measure of unseen wordings."""
 
 FOLLOW_UPS: tuple[str, ...] = (
     "And {new}?", "What about {new}?", "Same question for {new}.", "now {new}?",
