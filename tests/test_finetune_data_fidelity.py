@@ -155,14 +155,3 @@ def test_dpo_rejected_turns_are_realistic_failures_of_the_chosen_turn(index):
             assert not rejected.tool_calls and rejected.text != chosen.text
         else:
             assert rejected.tool_calls and rejected.tool_calls != chosen.tool_calls
-
-
-def test_a_comparison_is_contradicted_by_naming_the_other_node_as_the_winner():
-    import random
-
-    convo = next(c for c in sample() if c.turns[-1].task == "compare_degree")
-    (pair,) = [p for p in preference_pairs(convo, random.Random(0), 20) if p["failure"] == "contradicts_result"]
-    chosen, rejected = pair["chosen"][0].text, pair["rejected"][0].text
-    facts, winner = chosen.rsplit(", so ", 1)
-    assert rejected.startswith(facts + ", so ") and rejected.rsplit(", so ", 1)[1] != winner
-    assert rejected.rsplit(", so ", 1)[1].removesuffix(" has more.") in facts

@@ -159,14 +159,7 @@ def _malformed(call: Call, rng: random.Random) -> str:
     return rng.choice(invalid)
 
 
-_COMPARISON = re.compile(r"(?P<a>.+) has \d+ connections and (?P<b>.+) has \d+, so (?P<winner>.+) has more\.")
-"""The ``compare_degree`` answer; the failure a small model makes on it is naming the other node."""
-
-
 def _contradiction(answer: str, convo: Conversation, rng: random.Random) -> AIMessage | None:
-    if compared := _COMPARISON.fullmatch(answer):
-        loser = compared["b"] if compared["winner"] == compared["a"] else compared["a"]
-        return AIMessage(answer[: compared.start("winner")] + loser + answer[compared.end("winner"):])
     numbers = list(re.finditer(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", answer))
     if answer.startswith("Yes"):
         return AIMessage("No" + answer[3:])

@@ -47,8 +47,8 @@ def compare_degree(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -
     da, db = first.result["degree"], second.result["degree"]
     if da == db:
         return None
-    winner = a if da > db else b
-    answer = f"{show(a)} has {da} connections and {show(b)} has {db}, so {show(winner)} has more."
+    winner, high, low = (a, da, db) if da > db else (b, db, da)
+    answer = f"{show(winner)} has more connections ({high} versus {low})."
     return Turn("compare_degree", "node", {"a": a, "b": b}, [first, second], answer, show(winner))
 
 
