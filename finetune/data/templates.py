@@ -9,7 +9,7 @@ those two sets no longer measure unseen wordings cleanly for a model trained on 
 written together with the third wave, before any model had answered them. The fourth wave was written after all
 three sets' failures had been read (types of relationships, "both", overlap, hop radii, comparisons); ``WAVE4``
 holds wordings written with it, before any model had answered them. ``finetune.data.splits`` gives each
-template its id and split; the test rows name their set (``held_out``, ``fresh`` or ``wave3``).
+template its id and split; the test rows name their set (``held_out``, ``fresh``, ``wave3`` or ``wave4``).
 
 Why alternatives: a training template may contain ``[a|b|c]``, and each use picks one alternative (an empty one
 drops the words), so one line covers the synonyms a user reaches for ("links", "edges", "connections") and the
@@ -576,8 +576,8 @@ _FOURTH_WAVE: dict[str, tuple[str, ...]] = {
     ),
     "max_matching": (
         "At most, how many [disjoint|non-touching] edges can be [picked|selected]?",
-        "How many edges can I choose with no "
-        "node [used|appearing] twice?", "What is the most pairs I can form along edges, each node in one pair at most?",
+        "How many edges can I choose with no node [used|appearing] twice?",
+        "What is the most pairs I can form along edges, each node in one pair at most?",
     ),
     "chain_count": (
         "[Count|Tell me] how often [a -> b -> c|x -> y -> z] [occurs|appears] as a pattern.",
@@ -604,13 +604,11 @@ _FOURTH_WAVE: dict[str, tuple[str, ...]] = {
     ),
     "related_in": (
         "[Show|Give me] [all|the] {rel} [edges|relationships] [that end|arriving] at {a}.",
-        "Which {rel} edges end at {a}, and "
-        "from where?", "Which nodes have a {rel} edge that ends at {a}?",
+        "Which {rel} edges end at {a}, and from where?", "Which nodes have a {rel} edge that ends at {a}?",
     ),
     "related_out": (
         "[Show|Give me] [all|the] {rel} [edges|relationships] [that start at|leaving] {a}.",
-        "Which {rel} edges start at {a}, "
-        "and where do they go?", "Which nodes does a {rel} edge from {a} end at?",
+        "Which {rel} edges start at {a}, and where do they go?", "Which nodes does a {rel} edge from {a} end at?",
     ),
     "compare_degree": (
         "Compare {a} and {b} by [degree|number of neighbours].", "Does {a} have more [neighbours|edges] than {b}?",
