@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage
 
 from graphs.backend import GraphBackend
 from graphs.errors import GraphError, NodeNotFound
-from tools.arguments import node_fields
+from tools.arguments import node_fields, node_list_fields
 from tools.registry import get_tool
 
 MIN_SIMILARITY = 0.5
@@ -52,14 +52,21 @@ def ground_tool_calls(message: AIMessage, backend: GraphBackend, question: str) 
             continue
         fields = node_fields(args_model)
         for field in fields:
-            value = args.get(field)
-            if value is None or not _names_no_node(backend, value):
-                continue
-            taken = {_node(backend, args[other]) for other in fields if other != field and args.get(other) is not None}
-            span = _closest_named_node(backend, question, str(value), taken)
+            others = [args.get(other) for other in fields if other != field]
+            span = _grounded_node(backend, question, args.get(field), others)
             if span is not None:
-                grounded.append({"tool": call["name"], "argument": field, "from": value, "to": span})
+                grounded.append({"tool": call["name"], "argument": field, "from": args[field], "to": span})
                 args[field] = span
+        for field in node_list_fields(args_model):
+            values = args.get(field)
+            if not isinstance(values, list):
+                continue
+            args[field] = values = list(values)
+            for i, value in enumerate(values):
+                span = _grounded_node(backend, question, value, values[:i] + values[i + 1 :])
+                if span is not None:
+                    grounded.append({"tool": call["name"], "argument": f"{field}[{i}]", "from": value, "to": span})
+                    values[i] = span
         for field, kind in SCHEMA_FIELDS.items():
             value = args.get(field)
             if field not in args_model.model_fields or not isinstance(value, str):
@@ -92,6 +99,15 @@ def question_spans(question: str, max_words: int = MAX_WORDS) -> list[str]:
         for start in range(len(words))
         for end in range(start, min(start + max_words, len(words)))
     ]
+
+
+def _grounded_node(backend: GraphBackend, question: str, value: Any, others: list[Any]) -> str | None:
+    """The span of ``question`` that should replace a node argument ``value`` naming no node: the closest one
+    naming a node that none of the call's ``others`` node arguments names; None to leave ``value`` as it is."""
+    if value is None or not _names_no_node(backend, value):
+        return None
+    taken = {_node(backend, other) for other in others if other is not None}
+    return _closest_named_node(backend, question, str(value), taken)
 
 
 def _closest_named_node(backend: GraphBackend, question: str, value: str, taken: set[Any]) -> str | None:

@@ -2,11 +2,11 @@
 
 Why: the trajectory log feeds evaluation and fine-tuning, and a person cannot label every run. Since the
 model never computes -- tools do -- an answer can often be checked mechanically against the last successful
-tool result: its yes/no facts (``has_path``, ``has_cycle``, ...), else the nodes of a path or an order and
-the first item of a ranking, else the items of a listing (``neighbors``, ``find_nodes``, ...: every shown item
-named or the count stated; an empty listing said to be empty, or its ``other_direction`` read instead), else its
-key numbers (``count``, ``value``, ``diameter``, ...). The label is
-``agrees`` when every fact found holds in the answer, ``disagrees`` when one does not, and ``undecidable``
+tool result: its yes/no facts (``has_path``, ``has_cycle``, ...), else the winner of a ``compare_degree``,
+else the nodes of a path or an order and the first item of a ranking, else the items of a listing
+(``neighbors``, ``find_nodes``, ...: every shown item named or the count stated; an empty listing said to be
+empty, or its ``other_direction`` read instead), else its key numbers (``count``, ``value``, ``diameter``, ...).
+The label is ``agrees`` when every fact found holds in the answer, ``disagrees`` when one does not, and ``undecidable``
 when there is no successful tool result or nothing checkable in it.
 
 >>> auto_label("There are 28 cities.", [{"name": "count_nodes", "args": {}, "result": {"count": 28}}])
@@ -53,6 +53,10 @@ def _checks(result: dict[str, Any], answer: str) -> list[bool]:
     facts = [result[key] != bool(_NEGATION.search(answer)) for key in BOOLEAN_KEYS if isinstance(result.get(key), bool)]
     if facts:
         return facts
+    if "most" in result:  # compare_degree: the node with the most edges, or those that tie for it
+        leaders = [result["most"]] if result["most"] is not None else result.get("tied") or []
+        if leaders:
+            return [all(_mentions_node(answer, node) for node in leaders)]
     for key in RANKING_KEYS:
         items = result.get(key)
         if isinstance(items, dict):

@@ -129,6 +129,8 @@ def test_answers_are_one_short_sentence_grounded_in_the_tool_results():
             if turn.kind in ("node_set", "path", "order"):
                 for item in json.loads(turn.gold):
                     assert str(item) in turn.answer
+            if turn.kind == "node":
+                assert turn.answer.startswith(turn.gold), (turn.answer, turn.gold)
 
 
 def test_the_trained_prompt_has_no_few_shot_examples_and_the_agent_system_turn():

@@ -48,6 +48,16 @@ def test_a_node_another_argument_already_names_is_not_used_twice(roads):
     assert ground_tool_calls(message, roads, "Is there a path from Gothenburg to Gothenburg?") is message
 
 
+def test_each_node_of_a_list_argument_is_grounded_apart(roads):
+    question = "Which has more roads, Gothenburg or Bergen?"
+    grounded = ground_tool_calls(call("compare_degree", nodes=["Gothard", "Bergen"]), roads, question)
+    assert grounded.tool_calls[0]["args"] == {"nodes": ["Gothenburg", "Bergen"]}
+    assert grounded.response_metadata["grounded"] == [
+        {"tool": "compare_degree", "argument": "nodes[0]", "from": "Gothard", "to": "Gothenburg"}]
+    taken = call("compare_degree", nodes=["Gothard", "Gothenburg"])  # the only match is already in the list
+    assert ground_tool_calls(taken, roads, "Gothenburg or Gothenburg?") is taken
+
+
 @pytest.mark.parametrize("question, value", [
     ("What is the degree of Tampere?", "Tampere"),        # the user asked about a node the graph lacks
     ("What is the degree of Tampere and Turku?", "Tampere"),  # nothing like it in the question is a node

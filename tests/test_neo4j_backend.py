@@ -14,6 +14,7 @@ from benchmarks.bolt_server import clear, load_nx_graph
 from graphs.backend import GraphBackend
 from graphs.errors import InvalidArgument, NodeNotFound, NoPath, Unsupported
 from graphs.neo4j_backend import Neo4jBackend
+from graphs.networkx_backend import NetworkxBackend
 from tools.registry import call_tool
 
 pytestmark = pytest.mark.bolt
@@ -78,6 +79,13 @@ def test_neighbors_and_degree_match_networkx(case):
             assert backend.degree(node, "out") == G.out_degree(node)
             out = backend.neighbors(node, "out", limit=1000)["items"]
             assert {item["id"] for item in out} == set(G.successors(node))
+
+
+def test_the_degree_comparison_tool_matches_networkx(case):
+    G, backend = case
+    nodes = list(G.nodes)[:5]
+    assert call_tool(backend, "compare_degree", {"nodes": nodes}) == call_tool(
+        NetworkxBackend(G), "compare_degree", {"nodes": nodes})
 
 
 def test_paths_and_k_hop_match_networkx(case):

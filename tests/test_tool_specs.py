@@ -48,7 +48,9 @@ SUITE = [
     "subgraph_match",
     "similarity",
     "run_cypher",
+    "compare_degree",
 ]
+NETWORKX_SUITE = [name for name in SUITE if name != "run_cypher"]
 
 
 def _keys(node: Any, found: set[str], in_properties: bool = False) -> set[str]:
@@ -112,13 +114,13 @@ def test_get_tool_returns_the_spec_or_names_close_matches() -> None:
 
 
 def test_applicable_tools_leave_out_cypher_on_networkx(backend: NetworkxBackend) -> None:
-    assert [spec.name for spec in applicable_tools(backend)] == SUITE[:-1]
+    assert [spec.name for spec in applicable_tools(backend)] == NETWORKX_SUITE
 
 
 def test_langchain_tools_invoke_returns_compact_json(backend: NetworkxBackend) -> None:
     tools = {tool.name: tool for tool in langchain_tools(backend)}
     assert all(isinstance(tool, BaseTool) for tool in tools.values())
-    assert list(tools) == SUITE[:-1]
+    assert list(tools) == NETWORKX_SUITE
     assert tools["shortest_path"].invoke({"source": "alice", "target": "Carol"}) == (
         '{"path":["Alice","Bob","Carol"],"hops":2,"total_weight":null}'
     )

@@ -148,6 +148,24 @@ EXACT_RESULTS: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ),
     ("people", "degree", {"node": "carol"}, {"degree": 3}),
     ("dag", "degree", {"node": "c", "direction": "out"}, {"degree": 1}),
+    (
+        "people",
+        "compare_degree",
+        {"nodes": ["Alice", "carol", "Paris"]},
+        {"most": 3, "degrees": [{"id": 3, "degree": 3}, {"id": 1, "degree": 2}, {"id": 4, "degree": 1}]},
+    ),
+    (
+        "people",
+        "compare_degree",
+        {"nodes": ["Alice", "Bob"], "rel_type": "KNOWS"},
+        {"most": None, "tied": [1, 2], "degrees": [{"id": 1, "degree": 2}, {"id": 2, "degree": 2}]},
+    ),
+    (
+        "dag",
+        "compare_degree",
+        {"nodes": ["a", "c"], "direction": "in"},
+        {"most": "c", "degrees": [{"id": "c", "degree": 2}, {"id": "a", "degree": 0}]},
+    ),
     ("people", "count_nodes", {"label": "Person"}, {"count": 4}),
     ("people", "count_edges", {"rel_type": "KNOWS"}, {"count": 3}),
     ("people", "has_path", {"source": "Alice", "target": "Zoe"}, {"has_path": False}),
@@ -324,6 +342,8 @@ def test_unknown_node_gives_close_matches() -> None:
         ),
         ("node_info", {"node": [1, 2]}, "node_info: node.int: Input should be a valid integer"),
         ("subgraph_match", {"pattern": []}, "subgraph_match: pattern: List should have at least 1 item"),
+        ("compare_degree", {"nodes": ["Alice"]}, "compare_degree: nodes: List should have at least 2 items"),
+        ("compare_degree", {"nodes": ["Alice", "alice"]}, "compare_degree needs two different nodes"),
     ],
 )
 def test_invalid_arguments_give_an_invalid_argument_result(
@@ -357,6 +377,7 @@ def test_unknown_tool_names_close_matches() -> None:
         ("people", "neighbors", {"node": 1, "rel_type": "HATES"}, "invalid_argument"),
         ("people", "shortest_path", {"source": 1, "target": 4, "weight": "cost"}, "invalid_argument"),
         ("people", "run_cypher", {"query": "MATCH (n) RETURN n"}, "unsupported"),
+        ("people", "compare_degree", {"nodes": ["Alice", "Alcie Smith"]}, "node_not_found"),
     ],
 )
 def test_graph_errors_become_error_results(graph: str, tool: str, args: dict[str, Any], code: str) -> None:

@@ -43,6 +43,15 @@ def test_an_empty_direction_is_checked_against_the_other_direction_it_lists():
     assert auto_label("X has no PUBLISHED relationships.", trace) == DISAGREES
 
 
+def test_a_degree_comparison_agrees_when_the_answer_names_the_node_with_the_most():
+    compared = _trace({"most": "B", "degrees": [{"id": "B", "degree": 5}, {"id": "A", "degree": 3}]}, "compare_degree")
+    assert auto_label("B has more connections (5 versus 3).", compared) == AGREES
+    assert auto_label("A has more connections.", compared) == DISAGREES
+    tie = {"most": None, "tied": ["A", "B"], "degrees": [{"id": "A", "degree": 2}, {"id": "B", "degree": 2}]}
+    assert auto_label("A and B both have 2.", _trace(tie, "compare_degree")) == AGREES
+    assert auto_label("B has more.", _trace(tie, "compare_degree")) == DISAGREES
+
+
 def test_without_a_successful_result_the_label_is_undecidable():
     failed = [{"name": "neighbors", "args": {}, "result": {"error": "node_not_found", "message": "Node X not found."}}]
     assert auto_label("X is not in the graph.", failed) == UNDECIDABLE

@@ -12,7 +12,7 @@ so an over-eager model still gets an answer.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -31,6 +31,15 @@ CapacityArg = Annotated[str, Field(description="Edge capacity property.")]
 def node_fields(args_model: type[BaseModel]) -> list[str]:
     """The arguments of a tool that name one node (typed ``Node`` / ``OptionalNode``)."""
     return [name for name, info in args_model.model_fields.items() if info.description == NODE_DESCRIPTION]
+
+
+def node_list_fields(args_model: type[BaseModel]) -> list[str]:
+    """The arguments of a tool that name several nodes (lists of ``Node``)."""
+    return [
+        name for name, info in args_model.model_fields.items()
+        if any(getattr(meta, "description", None) == NODE_DESCRIPTION for arg in get_args(info.annotation)
+               for meta in getattr(arg, "__metadata__", ()))
+    ]
 
 
 def _clamp_limit(value: int) -> int:
@@ -76,6 +85,12 @@ class NeighborsArgs(ToolArgs):
 
 class DegreeArgs(ToolArgs):
     node: Node
+    direction: DirectionArg = "both"
+    rel_type: RelTypeArg = None
+
+
+class CompareDegreeArgs(ToolArgs):
+    nodes: list[Node] = Field(min_length=2, max_length=10, description="Nodes to compare.")
     direction: DirectionArg = "both"
     rel_type: RelTypeArg = None
 

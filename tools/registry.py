@@ -72,9 +72,11 @@ TOOLS: tuple[ToolSpec, ...] = tuple(
         suite.subgraph_match,
         suite.similarity,
         suite.run_cypher,
+        suite.compare_degree,
     )
 )
-"""The suite, in the order it is shown to the model."""
+"""The suite, in the order it is shown to the model. ``compare_degree`` came last, so that an adapter trained
+before it still reads the tool list it learned, as the head of the new one."""
 
 _BY_NAME = {spec.name: spec for spec in TOOLS}
 

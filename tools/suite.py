@@ -13,8 +13,10 @@ The examples assume ``import networkx as nx`` and ``from graphs.networkx_backend
 from __future__ import annotations
 
 from graphs.backend import GraphBackend
+from graphs.errors import InvalidArgument
 from tools.arguments import (
     CentralityArgs,
+    CompareDegreeArgs,
     ConnectedComponentsArgs,
     CountEdgesArgs,
     CountNodesArgs,
@@ -105,6 +107,30 @@ def degree(backend: GraphBackend, args: DegreeArgs) -> Result:
     {'degree': 2}
     """
     return {"degree": backend.degree(args.node, args.direction, args.rel_type)}
+
+
+@graph_tool(CompareDegreeArgs)
+def compare_degree(backend: GraphBackend, args: CompareDegreeArgs) -> Result:
+    """Which of several nodes has the most edges, with each node's degree, highest first.
+
+    The comparison is the tool's, not the model's: a small model reading two ``degree`` results names the
+    wrong node about as often as the right one. ``most`` is None when the highest degree is shared; ``tied``
+    then lists the nodes that share it.
+
+    >>> compare_degree(NetworkxBackend(nx.star_graph(3)), nodes=[1, 0])
+    {'most': 0, 'degrees': [{'id': 0, 'degree': 3}, {'id': 1, 'degree': 1}]}
+    >>> compare_degree(NetworkxBackend(nx.path_graph(3)), nodes=[0, 2])["tied"]
+    [0, 2]
+    """
+    ids = list(dict.fromkeys(backend.resolve_node(node) for node in args.nodes))
+    if len(ids) < 2:
+        raise InvalidArgument(f"compare_degree needs two different nodes; all of {args.nodes} name {ids[0]!r}")
+    degrees = [{"id": n, "degree": backend.degree(n, args.direction, args.rel_type)} for n in ids]
+    degrees.sort(key=lambda item: -item["degree"])
+    tied = [item["id"] for item in degrees if item["degree"] == degrees[0]["degree"]]
+    if len(tied) > 1:
+        return {"most": None, "tied": tied, "degrees": degrees}
+    return {"most": tied[0], "degrees": degrees}
 
 
 @graph_tool(CountNodesArgs)

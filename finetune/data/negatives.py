@@ -32,7 +32,7 @@ CONFUSED_WITH = {
     "is_bipartite": "max_matching", "triangles": "find_cycle", "diameter": "graph_summary", "centrality": "degree",
     "max_flow": "min_cut", "min_cut": "max_flow", "max_matching": "is_bipartite", "hamiltonian_path": "find_cycle",
     "subgraph_match": "triangles", "similarity": "neighbors", "graph_summary": "count_nodes",
-    "find_nodes": "count_nodes",
+    "find_nodes": "count_nodes", "compare_degree": "degree",
 }
 """For each tool, the tool a small model most plausibly picks instead."""
 
@@ -117,7 +117,8 @@ def _wrong_tool(call: Call, convo: Conversation, rng: random.Random) -> AIMessag
     name = CONFUSED_WITH.get(call.name)
     if name is None:
         return None
-    nodes = [call.args[k] for k in _NODE_ARGS if k in call.args] + rng.sample(_graph_nodes(convo), 2)
+    named = [call.args[k] for k in _NODE_ARGS if k in call.args] + list(call.args.get("nodes", ()))
+    nodes = named + rng.sample(_graph_nodes(convo), 2)
     fields = get_tool(name).args_model.model_fields
     args, taken = {}, iter(nodes)
     for key, info in fields.items():
@@ -138,11 +139,16 @@ def _swapped(call: Call, convo: Conversation) -> AIMessage | None:
 
 def _wrong_node(call: Call, convo: Conversation, rng: random.Random) -> AIMessage | None:
     keys = [k for k in _NODE_ARGS if k in call.args]
-    if not keys:
+    listed = list(call.args.get("nodes", ()))
+    if not keys and not listed:
         return None
-    key = rng.choice(keys)
-    others = [n for n in _graph_nodes(convo) if n not in call.args.values()]
-    return _call_message(call.name, {**call.args, key: rng.choice(others)}) if others else None
+    others = [n for n in _graph_nodes(convo) if n not in call.args.values() and n not in listed]
+    if not others:
+        return None
+    if not keys:
+        listed[rng.randrange(len(listed))] = rng.choice(others)
+        return _call_message(call.name, {**call.args, "nodes": listed})
+    return _call_message(call.name, {**call.args, rng.choice(keys): rng.choice(others)})
 
 
 def _malformed(call: Call, rng: random.Random) -> str:

@@ -1,5 +1,5 @@
-"""Task builders beyond one plain call: two-call questions, misspelled / unknown / ambiguous node names, write
-requests on a read-only graph, and questions no tool can answer.
+"""Task builders beyond one plain call: two-call questions, the degree comparison, misspelled / unknown /
+ambiguous node names, write requests on a read-only graph, and questions no tool can answer.
 
 The behaviours taught here are the agent's rules: a ``node_not_found`` error with a close match means retry with
 that match; one without a close match means say the node does not exist; ``ambiguous_node`` means ask which one;
@@ -38,18 +38,18 @@ def top_neighbors(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) ->
 
 
 def compare_degree(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -> Turn | None:
-    """Two calls: the degree of each of two nodes."""
+    """One call that compares the degrees of two nodes: the tool, not the model, says which is higher."""
     if fg.graph.is_directed():
         return None
     nodes = pick_nodes(fg, rng, 2)
     a, b = (node_ref(fg, n) for n in nodes)
-    first, second = run(backend, "degree", node=a), run(backend, "degree", node=b)
-    da, db = first.result["degree"], second.result["degree"]
-    if da == db:
+    call = run(backend, "compare_degree", nodes=[a, b])
+    if call.result["most"] is None:
         return None
-    winner, high, low = (a, da, db) if da > db else (b, db, da)
+    (high, low) = (item["degree"] for item in call.result["degrees"])
+    winner = a if node_ref(fg, call.result["most"]) == a else b
     answer = f"{show(winner)} has more connections ({high} versus {low})."
-    return Turn("compare_degree", "node", {"a": a, "b": b}, [first, second], answer, show(winner))
+    return Turn("compare_degree", "node", {"a": a, "b": b}, [call], answer, show(winner))
 
 
 def typo_degree(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -> Turn | None:
