@@ -2,9 +2,10 @@
 
 Why weights: the common intents (paths, neighbours, counts), the agent's rules (retry a close match, say a node is
 missing, refuse writes, stay out of small talk), the two-call ``top_neighbors`` (with few examples the model
-stopped after the first call) and ``compare_degree`` (two calls until the tool compared) need more examples than rare algorithms; every builder still
-appears often enough that each tool the agent exposes on a networkx graph is trained. ``run_cypher`` is not here:
-it only exists on a Neo4j database, whose results networkx cannot compute for ground truth.
+stopped after the first call) and ``compare_degree`` (two calls until the tool compared) need more examples than
+rare algorithms; every builder still appears often enough that each tool the agent exposes on a networkx graph is
+trained. ``run_cypher`` is not here: it only exists on a Neo4j database, whose results networkx cannot compute
+for ground truth.
 """
 
 from __future__ import annotations
