@@ -46,7 +46,7 @@ def compare_degree(fg: FamilyGraph, backend: GraphBackend, rng: random.Random) -
     call = run(backend, "compare_degree", nodes=[a, b])
     if call.result["most"] is None:
         return None
-    (high, low) = (item["degree"] for item in call.result["degrees"])
+    high, low = (item["degree"] for item in call.result["degrees"])
     winner = a if node_ref(fg, call.result["most"]) == a else b
     answer = f"{show(winner)} has more connections ({high} versus {low})."
     return Turn("compare_degree", "node", {"a": a, "b": b}, [call], answer, show(winner))
